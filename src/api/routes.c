@@ -1,0 +1,71 @@
+/* routes.c - the route table: every endpoint with who may call it. */
+#include "api/handlers.h"
+#include "http/router.h"
+#include "domain/principal.h"
+
+#define CASE_READERS (WHO_APPLICANT | WHO_CLERK | WHO_REVIEWER | WHO_DEPT_ADMIN | WHO_SUPERVISOR)
+#define ITEM_ADMINS  (WHO_DEPT_ADMIN | WHO_SYSADMIN)
+
+const struct route routes[] = {
+	{"GET", "/healthz", WHO_PUBLIC, BODY_NONE, h_healthz, "healthz"},
+	{"GET", "/metrics", WHO_PUBLIC, BODY_NONE, h_metrics, "metrics"},
+
+	{"POST", "/api/v1/auth/register", WHO_PUBLIC, BODY_JSON, h_register, "auth.register"},
+	{"POST", "/api/v1/auth/login", WHO_PUBLIC, BODY_JSON, h_login, "auth.login"},
+	{"POST", "/api/v1/auth/logout", WHO_USER, BODY_JSON, h_logout, "auth.logout"},
+	{"GET", "/api/v1/me", WHO_USER, BODY_NONE, h_me, "me"},
+	{"GET", "/api/v1/officials", ITEM_ADMINS, BODY_NONE, h_officials_list, "officials.list"},
+	{"POST", "/api/v1/officials", ITEM_ADMINS, BODY_JSON, h_officials_add, "officials.add"},
+
+	{"GET", "/api/v1/regions", WHO_PUBLIC, BODY_NONE, h_regions, "regions.list"},
+	{"GET", "/api/v1/departments", WHO_PUBLIC, BODY_NONE, h_departments, "departments.list"},
+	{"POST", "/api/v1/departments", WHO_SYSADMIN, BODY_JSON, h_departments_add,
+	 "departments.add"},
+	{"GET", "/api/v1/calendar", WHO_PUBLIC, BODY_NONE, h_calendar, "calendar"},
+
+	{"GET", "/api/v1/services", WHO_PUBLIC, BODY_NONE, h_services_search, "services.search"},
+	{"POST", "/api/v1/services", ITEM_ADMINS, BODY_JSON, h_services_create, "services.create"},
+	{"GET", "/api/v1/services/{id}", WHO_PUBLIC, BODY_NONE, h_services_get, "services.get"},
+	{"PUT", "/api/v1/services/{id}", ITEM_ADMINS, BODY_JSON, h_services_update,
+	 "services.update"},
+	{"POST", "/api/v1/services/{id}/publish", ITEM_ADMINS, BODY_JSON, h_services_publish,
+	 "services.publish"},
+	{"POST", "/api/v1/services/{id}/unpublish", ITEM_ADMINS, BODY_JSON, h_services_unpublish,
+	 "services.unpublish"},
+	{"GET", "/api/v1/dept/services", WHO_OFFICIAL, BODY_NONE, h_dept_services,
+	 "dept.services"},
+
+	{"POST", "/api/v1/files", WHO_APPLICANT, BODY_FILE, h_files_upload, "files.upload"},
+	{"GET", "/api/v1/files/{hash}", WHO_APPLICANT | WHO_OFFICIAL, BODY_NONE, h_files_get,
+	 "files.get"},
+
+	{"POST", "/api/v1/cases", WHO_APPLICANT, BODY_JSON, h_cases_submit, "cases.submit"},
+	{"GET", "/api/v1/cases", CASE_READERS, BODY_NONE, h_cases_list, "cases.list"},
+	{"GET", "/api/v1/cases/{id}", CASE_READERS, BODY_NONE, h_cases_get, "cases.get"},
+	{"POST", "/api/v1/cases/{id}/accept", WHO_CLERK, BODY_JSON, h_cases_accept,
+	 "cases.accept"},
+	{"POST", "/api/v1/cases/{id}/not-accept", WHO_CLERK, BODY_JSON, h_cases_not_accept,
+	 "cases.not_accept"},
+	{"POST", "/api/v1/cases/{id}/supplement", WHO_CLERK, BODY_JSON, h_cases_supplement,
+	 "cases.supplement"},
+	{"POST", "/api/v1/cases/{id}/resubmit", WHO_APPLICANT, BODY_JSON, h_cases_resubmit,
+	 "cases.resubmit"},
+	{"POST", "/api/v1/cases/{id}/approve", WHO_REVIEWER, BODY_JSON, h_cases_approve,
+	 "cases.approve"},
+	{"POST", "/api/v1/cases/{id}/deny", WHO_REVIEWER, BODY_JSON, h_cases_deny, "cases.deny"},
+	{"POST", "/api/v1/cases/{id}/deliver", WHO_CLERK | WHO_REVIEWER, BODY_JSON,
+	 h_cases_deliver, "cases.deliver"},
+	{"POST", "/api/v1/cases/{id}/visits", WHO_CLERK | WHO_REVIEWER, BODY_JSON, h_cases_visit,
+	 "cases.visit"},
+	{"POST", "/api/v1/cases/{id}/rating", WHO_APPLICANT, BODY_JSON, h_cases_rate,
+	 "cases.rate"},
+
+	{"GET", "/api/v1/supervision", WHO_SUPERVISOR, BODY_NONE, h_supervision_list,
+	 "supervision.list"},
+	{"POST", "/api/v1/supervision/{id}/close", WHO_SUPERVISOR, BODY_JSON, h_supervision_close,
+	 "supervision.close"},
+	{"POST", "/api/v1/sla/sweep", WHO_SYSADMIN, BODY_JSON, h_sla_sweep, "sla.sweep"},
+	{"GET", "/api/v1/audit/verify", WHO_SYSADMIN, BODY_NONE, h_audit_verify, "audit.verify"},
+};
+
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

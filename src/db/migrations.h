@@ -1,0 +1,14 @@
+/* migrations.h - the embedded, numbered SQL migrations (migrations/NNN_name.sql). */
+#ifndef ZT_MIGRATIONS_H
+#define ZT_MIGRATIONS_H
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+/* Sorted by version, terminated by {0, NULL, NULL}. */
+extern const struct migration db_migrations[];
+
+#endif

@@ -1,0 +1,963 @@
+/* case.c - the case state machine, deadlines, visits and case views. */
+#include "domain/case.h"
+#include "domain/audit.h"
+#include "domain/service.h"
+#include "domain/workcal.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const action_names[ACT__COUNT] = {
+	"accept", "not_accept", "supplement", "resubmit", "approve", "deny", "deliver"};
+
+/* from-state and to-state of each action. */
+static const struct {
+	const char *from, *to;
+	unsigned roles;
+} machine[ACT__COUNT] = {
+	[ACT_ACCEPT] = {"submitted", "accepted", ROLE_CLERK},
+	[ACT_NOT_ACCEPT] = {"submitted", "not_accepted", ROLE_CLERK},
+	[ACT_SUPPLEMENT] = {"submitted", "needs_supplement", ROLE_CLERK},
+	[ACT_RESUBMIT] = {"needs_supplement", "submitted", 0},
+	[ACT_APPROVE] = {"accepted", "approved", ROLE_REVIEWER},
+	[ACT_DENY] = {"accepted", "denied", ROLE_REVIEWER},
+	[ACT_DELIVER] = {"approved", "delivered", ROLE_CLERK | ROLE_REVIEWER},
+};
+
+const char *
+case_action_name(enum case_action a)
+{
+	return a < ACT__COUNT ? action_names[a] : "";
+}
+
+int
+case_action_from_name(const char *s)
+{
+	for (int i = 0; i < ACT__COUNT; i++)
+		if (strcmp(action_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+case_next_state(const char *state, enum case_action a)
+{
+	if (a >= ACT__COUNT || strcmp(machine[a].from, state) != 0)
+		return NULL;
+	return machine[a].to;
+}
+
+unsigned
+case_action_roles(enum case_action a)
+{
+	return a < ACT__COUNT ? machine[a].roles : 0;
+}
+
+const char *
+case_timer(int64_t now, const char *phase, int paused, int64_t due_at, int64_t warn_at)
+{
+	if (strcmp(phase, "closed") == 0)
+		return "closed";
+	if (paused)
+		return "paused";
+	if (now > due_at)
+		return "overdue";
+	if (now >= warn_at)
+		return "warning";
+	return "normal";
+}
+
+/* ---- the case row ---- */
+
+struct case_row {
+	int64_t id, item_id, dept_id, applicant_id;
+	char state[24], phase[16];
+	int32_t clock_start;
+	int clock_limit, pause_wd, promised_days, visits, rated;
+	int paused;
+	int32_t paused_on, due_day;
+	int64_t due_at, warn_at, submitted_at;
+};
+
+#define CASE_COLS                                                                                 \
+	"id, item_id, dept_id, applicant_id, state, phase, clock_start, clock_limit, pause_wd,"   \
+	" promised_days, visits, rated, paused_on, due_day, due_at, warn_at, submitted_at"
+
+static void
+row_read(db_stmt *s, struct case_row *r)
+{
+	r->id = db_col_int(s, 0);
+	r->item_id = db_col_int(s, 1);
+	r->dept_id = db_col_int(s, 2);
+	r->applicant_id = db_col_int(s, 3);
+	snprintf(r->state, sizeof(r->state), "%s", db_col_text(s, 4));
+	snprintf(r->phase, sizeof(r->phase), "%s", db_col_text(s, 5));
+	r->clock_start = (int32_t)db_col_int(s, 6);
+	r->clock_limit = (int)db_col_int(s, 7);
+	r->pause_wd = (int)db_col_int(s, 8);
+	r->promised_days = (int)db_col_int(s, 9);
+	r->visits = (int)db_col_int(s, 10);
+	r->rated = (int)db_col_int(s, 11);
+	r->paused = !db_col_isnull(s, 12);
+	r->paused_on = r->paused ? (int32_t)db_col_int(s, 12) : 0;
+	r->due_day = (int32_t)db_col_int(s, 13);
+	r->due_at = db_col_int(s, 14);
+	r->warn_at = db_col_int(s, 15);
+	r->submitted_at = db_col_int(s, 16);
+}
+
+static int
+row_load(db_conn *c, int64_t id, struct case_row *r, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c, "SELECT " CASE_COLS " FROM cases WHERE id = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, id);
+	int rc = db_step(s, err);
+	if (rc == DB_ROW)
+		row_read(s, r);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : err_set(err, ZT_ENOTFOUND, "", "not_found", "no such case");
+}
+
+static int
+row_save(db_conn *c, const struct case_row *r, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c,
+				"UPDATE cases SET state=?2, phase=?3, clock_start=?4, clock_limit=?5,"
+				" pause_wd=?6, paused_on=?7, due_day=?8, due_at=?9, warn_at=?10,"
+				" visits=?11, rated=?12, updated_at=?13 WHERE id = ?1",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, r->id);
+	db_bind_text(s, 2, r->state);
+	db_bind_text(s, 3, r->phase);
+	db_bind_int(s, 4, r->clock_start);
+	db_bind_int(s, 5, r->clock_limit);
+	db_bind_int(s, 6, r->pause_wd);
+	if (r->paused)
+		db_bind_int(s, 7, r->paused_on);
+	else
+		db_bind_null(s, 7);
+	db_bind_int(s, 8, r->due_day);
+	db_bind_int(s, 9, r->due_at);
+	db_bind_int(s, 10, r->warn_at);
+	db_bind_int(s, 11, r->visits);
+	db_bind_int(s, 12, r->rated);
+	db_bind_int(s, 13, clock_now());
+	int rc = db_step(s, err);
+	return rc < 0 ? rc : 0;
+}
+
+/* Starts (or recomputes) the running clock. */
+static void
+set_clock(struct case_row *r, int32_t start, int limit)
+{
+	struct deadline dl;
+
+	r->clock_start = start;
+	r->clock_limit = limit;
+	calendar_deadline(workcal(), start, limit, r->pause_wd, &dl);
+	r->due_day = dl.due;
+	r->due_at = workcal_end_of_day(dl.due);
+	r->warn_at = date_start_time(dl.warn);
+}
+
+int
+case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, const char *action,
+	       const char *from, const char *to, const char *comment, json_t *data,
+	       struct zt_err *err)
+{
+	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	db_stmt *s = db_prepare(c,
+				"INSERT INTO case_events (case_id, at, actor_id, actor_role, action,"
+				" from_state, to_state, comment, data) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+				"?8,?9)",
+				err);
+	if (s == NULL) {
+		free(d);
+		return err->code;
+	}
+	db_bind_int(s, 1, case_id);
+	db_bind_int(s, 2, clock_now());
+	if (actor)
+		db_bind_int(s, 3, actor);
+	else
+		db_bind_null(s, 3);
+	db_bind_text(s, 4, role);
+	db_bind_text(s, 5, action);
+	db_bind_text(s, 6, from);
+	db_bind_text(s, 7, to);
+	db_bind_text(s, 8, comment ? comment : "");
+	db_bind_text(s, 9, d);
+	free(d);
+	int rc = db_step(s, err);
+	return rc < 0 ? rc : 0;
+}
+
+static const char *
+actor_role(const struct principal *by, unsigned needed)
+{
+	if (by->kind != KIND_OFFICIAL)
+		return "applicant";
+	for (unsigned r = 1; r <= ROLE_SYSADMIN; r <<= 1)
+		if ((by->roles & r) && (needed == 0 || (needed & r)))
+			return role_name(r);
+	return "official";
+}
+
+static int
+audit_case(db_conn *c, int64_t actor, const char *action, int64_t case_id, const char *from,
+	   const char *to, struct zt_err *err)
+{
+	char obj[32], act[48];
+	json_t *d = json_pack("{s:s?, s:s}", "from", from, "to", to);
+
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)case_id);
+	snprintf(act, sizeof(act), "case.%s", action);
+	int rc = audit_append(c, actor, act, obj, d, err);
+	json_decref(d);
+	return rc;
+}
+
+int
+case_access(db_conn *c, const struct principal *by, int64_t case_id, int64_t *dept,
+	    int64_t *applicant, char state[24], struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c, "SELECT dept_id, applicant_id, state FROM cases WHERE id = ?1",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, case_id);
+	int rc = db_step(s, err);
+	int64_t d = 0, a = 0;
+	if (rc == DB_ROW) {
+		d = db_col_int(s, 0);
+		a = db_col_int(s, 1);
+		if (state)
+			snprintf(state, 24, "%s", db_col_text(s, 2));
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW || (by->kind != KIND_OFFICIAL && a != by->user_id))
+		return err_set(err, ZT_ENOTFOUND, "", "not_found", "no such case");
+	if (by->kind == KIND_OFFICIAL &&
+	    (d != by->dept_id ||
+	     !(by->roles & (ROLE_CLERK | ROLE_REVIEWER | ROLE_DEPT_ADMIN | ROLE_SUPERVISOR))))
+		return err_set(err, ZT_EFORBIDDEN, "", "other_department",
+			       "the case belongs to another department");
+	if (dept)
+		*dept = d;
+	if (applicant)
+		*applicant = a;
+	return 0;
+}
+
+/* ---- materials ---- */
+
+/* Checks files belong to the applicant and inserts them as round `round`. */
+static int
+add_materials(db_conn *c, int64_t case_id, int64_t owner, int round,
+	      const struct case_material_in *m, int n, struct zt_err *err)
+{
+	db_stmt *f = NULL, *ins = NULL;
+	char field[48];
+
+	for (int i = 0; i < n; i++) {
+		f = db_prepare(c, "SELECT size, mime FROM files WHERE hash = ?1 AND owner_id = ?2",
+			       err);
+		if (f == NULL)
+			return err->code;
+		db_bind_text(f, 1, m[i].file);
+		db_bind_int(f, 2, owner);
+		int rc = db_step(f, err);
+		if (rc != DB_ROW) {
+			db_reset(f);
+			if (rc < 0)
+				return rc;
+			snprintf(field, sizeof(field), "materials[%d].file", i);
+			return err_set(err, ZT_ERULE, field, "unknown_file",
+				       "no uploaded file of yours has this id; upload it first");
+		}
+		int64_t size = db_col_int(f, 0);
+		char mime[64];
+		snprintf(mime, sizeof(mime), "%s", db_col_text(f, 1));
+		db_reset(f);
+		ins = db_prepare(c,
+				 "INSERT INTO case_materials (case_id, round, material_seq, name,"
+				 " file_hash, size, mime, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+				 err);
+		if (ins == NULL)
+			return err->code;
+		db_bind_int(ins, 1, case_id);
+		db_bind_int(ins, 2, round);
+		if (m[i].seq)
+			db_bind_int(ins, 3, m[i].seq);
+		else
+			db_bind_null(ins, 3);
+		db_bind_text(ins, 4, m[i].name);
+		db_bind_text(ins, 5, m[i].file);
+		db_bind_int(ins, 6, size);
+		db_bind_text(ins, 7, mime);
+		db_bind_int(ins, 8, clock_now());
+		if ((rc = db_step(ins, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every required material of the item must be among m (by seq). */
+static int
+check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, int n,
+	       struct zt_err *err)
+{
+	struct buf missing;
+	int rc;
+
+	db_stmt *s = db_prepare(c,
+				"SELECT seq, name FROM materials WHERE item_id = ?1 AND required = 1"
+				" ORDER BY seq",
+				err);
+	if (s == NULL)
+		return err->code;
+	buf_init(&missing);
+	db_bind_int(s, 1, item_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		int seq = (int)db_col_int(s, 0), found = 0;
+		for (int i = 0; i < n; i++)
+			if (m[i].seq == seq)
+				found = 1;
+		if (!found)
+			buf_printf(&missing, "%s%s", missing.len ? "、" : "", db_col_text(s, 1));
+	}
+	db_reset(s);
+	if (rc < 0) {
+		buf_cleanup(&missing);
+		return rc;
+	}
+	for (int i = 0; i < n; i++) {
+		if (m[i].seq == 0)
+			continue;
+		db_stmt *k = db_prepare(c, "SELECT 1 FROM materials WHERE item_id = ?1 AND seq = ?2",
+					err);
+		if (k == NULL) {
+			buf_cleanup(&missing);
+			return err->code;
+		}
+		db_bind_int(k, 1, item_id);
+		db_bind_int(k, 2, m[i].seq);
+		rc = db_step(k, err);
+		db_reset(k);
+		if (rc != DB_ROW) {
+			char field[48];
+			buf_cleanup(&missing);
+			if (rc < 0)
+				return rc;
+			snprintf(field, sizeof(field), "materials[%d].seq", i);
+			return err_set(err, ZT_EINVAL, field, "unknown_material",
+				       "the item has no material number %d", m[i].seq);
+		}
+	}
+	if (missing.len) {
+		err_set(err, ZT_ERULE, "materials", "missing_required",
+			"required materials missing: %s", missing.data);
+		buf_cleanup(&missing);
+		return err->code;
+	}
+	buf_cleanup(&missing);
+	return 0;
+}
+
+/* ---- submission ---- */
+
+struct submit_job {
+	const struct principal *by;
+	const struct case_submit_in *in;
+	int64_t id;
+	int replayed;
+};
+
+static int
+tx_submit(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct submit_job *j = arg;
+	const struct case_submit_in *in = j->in;
+	struct service_ref item;
+	struct case_row r;
+	char region[8] = "", no[40], ymd[11];
+	int rc;
+
+	if (in->idem_key) {
+		db_stmt *s = db_prepare(c,
+					"SELECT id FROM cases WHERE applicant_id = ?1 AND idem_key = ?2",
+					err);
+		if (s == NULL)
+			return err->code;
+		db_bind_int(s, 1, j->by->user_id);
+		db_bind_text(s, 2, in->idem_key);
+		rc = db_step(s, err);
+		if (rc == DB_ROW) {
+			j->id = db_col_int(s, 0);
+			j->replayed = 1;
+		}
+		db_reset(s);
+		if (rc != DB_DONE)
+			return rc < 0 ? rc : 0;
+	}
+	if ((rc = service_ref_by_code(c, in->item_code, &item, err)) < 0)
+		return rc;
+	if (strcmp(item.status, "published") != 0)
+		return err_set(err, ZT_ERULE, "item_code", "not_published",
+			       "the item %s is not open for applications", in->item_code);
+	if (item.depth < 3)
+		return err_set(err, ZT_ERULE, "item_code", "not_online",
+			       "the item %s is handled at the window only (online depth %d)",
+			       in->item_code, item.depth);
+	if ((strcmp(item.target, "citizen") == 0 && j->by->kind != KIND_CITIZEN) ||
+	    (strcmp(item.target, "enterprise") == 0 && j->by->kind != KIND_ENTERPRISE))
+		return err_set(err, ZT_ERULE, "item_code", "wrong_applicant",
+			       "this item is for %s applicants", item.target);
+	if ((rc = check_required(c, item.id, in->materials, in->nmaterials, err)) < 0)
+		return rc;
+
+	int64_t now = clock_now();
+	int32_t today = date_of_time(now);
+	memset(&r, 0, sizeof(r));
+	snprintf(r.state, sizeof(r.state), "submitted");
+	snprintf(r.phase, sizeof(r.phase), "acceptance");
+	r.promised_days = item.promised_days;
+	set_clock(&r, today, cfg.accept_days);
+
+	char *form = json_dumps(in->form, JSON_COMPACT);
+	db_stmt *s = db_prepare(c,
+				"INSERT INTO cases (item_id, dept_id, applicant_id, state, form,"
+				" submitted_at, promised_days, phase, clock_start, clock_limit,"
+				" due_day, due_at, warn_at, updated_at, idem_key)"
+				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14)"
+				" RETURNING id",
+				err);
+	if (s == NULL) {
+		free(form);
+		return err->code;
+	}
+	db_bind_int(s, 1, item.id);
+	db_bind_int(s, 2, item.dept_id);
+	db_bind_int(s, 3, j->by->user_id);
+	db_bind_text(s, 4, r.state);
+	db_bind_text(s, 5, form);
+	db_bind_int(s, 6, now);
+	db_bind_int(s, 7, r.promised_days);
+	db_bind_text(s, 8, r.phase);
+	db_bind_int(s, 9, r.clock_start);
+	db_bind_int(s, 10, r.clock_limit);
+	db_bind_int(s, 11, r.due_day);
+	db_bind_int(s, 12, r.due_at);
+	db_bind_int(s, 13, r.warn_at);
+	db_bind_text(s, 14, in->idem_key);
+	free(form);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		j->id = db_col_int(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+
+	/* 办件编号: region of the department + date + sequence. */
+	s = db_prepare(c, "SELECT region_code FROM departments WHERE id = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, item.dept_id);
+	if (db_step(s, err) == DB_ROW)
+		snprintf(region, sizeof(region), "%s", db_col_text(s, 0));
+	db_reset(s);
+	date_format(today, ymd);
+	snprintf(no, sizeof(no), "%s%.4s%.2s%.2s%06lld", region, ymd, ymd + 5, ymd + 8,
+		 (long long)j->id);
+	s = db_prepare(c, "UPDATE cases SET case_no = ?1 WHERE id = ?2", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, no);
+	db_bind_int(s, 2, j->id);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	if ((rc = add_materials(c, j->id, j->by->user_id, 1, in->materials, in->nmaterials, err)) <
+	    0)
+		return rc;
+	if ((rc = case_add_event(c, j->id, j->by->user_id, "applicant", "submit", NULL, "submitted",
+				 NULL, NULL, err)) < 0)
+		return rc;
+	return audit_case(c, j->by->user_id, "submit", j->id, NULL, "submitted", err);
+}
+
+int
+case_submit(const struct principal *by, const struct case_submit_in *in, int64_t *case_id,
+	    int *replayed, struct zt_err *err)
+{
+	struct submit_job j = {by, in, 0, 0};
+	int rc = db_write(tx_submit, &j, err);
+
+	if (rc < 0)
+		return rc;
+	*case_id = j.id;
+	*replayed = j.replayed;
+	return 0;
+}
+
+/* ---- transitions ---- */
+
+struct act_job {
+	const struct principal *by;
+	int64_t id;
+	const struct case_action_in *in;
+};
+
+static int
+tx_act(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct act_job *j = arg;
+	const struct case_action_in *in = j->in;
+	const struct principal *by = j->by;
+	struct case_row r;
+	json_t *data = NULL;
+	char from[24];
+	int rc;
+
+	if ((rc = case_access(c, by, j->id, NULL, NULL, NULL, err)) < 0)
+		return rc;
+	if ((rc = row_load(c, j->id, &r, err)) < 0)
+		return rc;
+	unsigned need = case_action_roles(in->action);
+	if (need == 0 ? by->user_id != r.applicant_id : !(by->roles & need))
+		return err_set(err, ZT_EFORBIDDEN, "", "wrong_role",
+			       need == 0 ? "only the applicant may %s" : "your role may not %s",
+			       case_action_name(in->action));
+	const char *to = case_next_state(r.state, in->action);
+	if (to == NULL)
+		return err_set(err, ZT_ECONFLICT, "state", "illegal_transition",
+			       "cannot %s a case that is %s", case_action_name(in->action),
+			       r.state);
+	snprintf(from, sizeof(from), "%s", r.state);
+	int64_t now = clock_now();
+	int32_t today = date_of_time(now);
+	const char *ts_col = NULL;
+
+	switch (in->action) {
+	case ACT_ACCEPT:
+		snprintf(r.phase, sizeof(r.phase), "decision");
+		r.pause_wd = 0;
+		set_clock(&r, today, r.promised_days);
+		ts_col = "accepted_at";
+		break;
+	case ACT_NOT_ACCEPT:
+	case ACT_APPROVE:
+	case ACT_DENY:
+		snprintf(r.phase, sizeof(r.phase), "closed");
+		ts_col = "decided_at";
+		break;
+	case ACT_SUPPLEMENT:
+		r.paused = 1;
+		r.paused_on = today;
+		data = json_pack("{s:O}", "missing", in->missing);
+		break;
+	case ACT_RESUBMIT: {
+		int round;
+		r.pause_wd += calendar_workdays_between(workcal(), r.paused_on, today);
+		r.paused = 0;
+		set_clock(&r, r.clock_start, r.clock_limit);
+		round = (int)db_query_int(c, "SELECT 0", 0, err);
+		db_stmt *s = db_prepare(c,
+					"SELECT coalesce(max(round), 0) + 1 FROM case_materials"
+					" WHERE case_id = ?1",
+					err);
+		if (s == NULL)
+			return err->code;
+		db_bind_int(s, 1, r.id);
+		round = db_step(s, err) == DB_ROW ? (int)db_col_int(s, 0) : 2;
+		db_reset(s);
+		if ((rc = add_materials(c, r.id, r.applicant_id, round, in->materials,
+					in->nmaterials, err)) < 0)
+			return rc;
+		if (in->form) {
+			char *form = json_dumps(in->form, JSON_COMPACT);
+			s = db_prepare(c, "UPDATE cases SET form = ?1 WHERE id = ?2", err);
+			if (s == NULL) {
+				free(form);
+				return err->code;
+			}
+			db_bind_text(s, 1, form);
+			db_bind_int(s, 2, r.id);
+			free(form);
+			if ((rc = db_step(s, err)) < 0)
+				return rc;
+		}
+		data = json_pack("{s:i, s:i}", "materials", in->nmaterials, "paused_workdays",
+				 r.pause_wd);
+		break;
+	}
+	case ACT_DELIVER:
+		ts_col = "delivered_at";
+		data = json_pack("{s:s}", "delivery", in->delivery ? in->delivery : "electronic");
+		break;
+	case ACT__COUNT:
+		return err_set(err, ZT_EINVAL, "action", "unknown", "unknown action");
+	}
+	snprintf(r.state, sizeof(r.state), "%s", to);
+	if ((rc = row_save(c, &r, err)) < 0)
+		goto out;
+	if (ts_col) {
+		/* ts_col is one of three literals above, never input. */
+		static const char *const sql_acc = "UPDATE cases SET accepted_at = ?1 WHERE id = ?2";
+		static const char *const sql_dec = "UPDATE cases SET decided_at = ?1 WHERE id = ?2";
+		static const char *const sql_del = "UPDATE cases SET delivered_at = ?1 WHERE id = ?2";
+		const char *sql = ts_col[0] == 'a' ? sql_acc : ts_col[1] == 'e' && ts_col[2] == 'c'
+								   ? sql_dec
+								   : sql_del;
+		db_stmt *s = db_prepare(c, sql, err);
+		if (s == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int(s, 1, now);
+		db_bind_int(s, 2, r.id);
+		if ((rc = db_step(s, err)) < 0)
+			goto out;
+	}
+	if ((rc = case_add_event(c, r.id, by->user_id, actor_role(by, need),
+				 case_action_name(in->action), from, to, in->comment, data, err)) <
+	    0)
+		goto out;
+	rc = audit_case(c, by->user_id, case_action_name(in->action), r.id, from, to, err);
+out:
+	json_decref(data);
+	return rc;
+}
+
+int
+case_act(const struct principal *by, int64_t case_id, const struct case_action_in *in,
+	 struct zt_err *err)
+{
+	struct act_job j = {by, case_id, in};
+
+	if ((in->action == ACT_NOT_ACCEPT || in->action == ACT_DENY) &&
+	    (in->comment == NULL || *in->comment == '\0'))
+		return err_set(err, ZT_EINVAL, "reason", "required", "a reason is required");
+	if (in->action == ACT_SUPPLEMENT && (in->missing == NULL || json_array_size(in->missing) == 0))
+		return err_set(err, ZT_EINVAL, "missing", "required",
+			       "list what the applicant must supply");
+	if (in->action == ACT_RESUBMIT && in->nmaterials == 0 && in->form == NULL)
+		return err_set(err, ZT_EINVAL, "materials", "required",
+			       "supply the missing materials or a corrected form");
+	return db_write(tx_act, &j, err);
+}
+
+/* ---- visits ---- */
+
+struct visit_job {
+	const struct principal *by;
+	int64_t id;
+	const char *purpose;
+};
+
+static int
+tx_visit(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct visit_job *j = arg;
+	struct case_row r;
+	char obj[32];
+	int rc;
+
+	if ((rc = case_access(c, j->by, j->id, NULL, NULL, NULL, err)) < 0)
+		return rc;
+	if ((rc = row_load(c, j->id, &r, err)) < 0)
+		return rc;
+	db_stmt *s = db_prepare(c,
+				"INSERT INTO visits (case_id, at, recorded_by, purpose)"
+				" VALUES (?1, ?2, ?3, ?4)",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 2, clock_now());
+	db_bind_int(s, 3, j->by->user_id);
+	db_bind_text(s, 4, j->purpose);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
+	r.visits++;
+	if ((rc = row_save(c, &r, err)) < 0)
+		return rc;
+	if ((rc = case_add_event(c, j->id, j->by->user_id, actor_role(j->by, 0), "visit", r.state,
+				 r.state, j->purpose, NULL, err)) < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)j->id);
+	return audit_append(c, j->by->user_id, "case.visit", obj, NULL, err);
+}
+
+int
+case_record_visit(const struct principal *by, int64_t case_id, const char *purpose,
+		  struct zt_err *err)
+{
+	struct visit_job j = {by, case_id, purpose};
+
+	if (by->kind != KIND_OFFICIAL)
+		return err_set(err, ZT_EFORBIDDEN, "", "wrong_role", "officials record visits");
+	return db_write(tx_visit, &j, err);
+}
+
+/* ---- views ---- */
+
+static json_t *
+time_or_null(db_stmt *s, int col)
+{
+	char t[32];
+
+	if (db_col_isnull(s, col))
+		return json_null();
+	time_format(db_col_int(s, col), t);
+	return json_string(t);
+}
+
+static json_t *
+deadline_json(const struct case_row *r, int64_t now)
+{
+	char due[11];
+	const char *timer = case_timer(now, r->phase, r->paused, r->due_at, r->warn_at);
+	json_t *o;
+
+	date_format(r->due_day, due);
+	o = json_pack("{s:s, s:s, s:i, s:i, s:s}", "timer", timer, "phase", r->phase, "limit_days",
+		      r->clock_limit, "paused_workdays", r->pause_wd, "due_date", due);
+	if (strcmp(timer, "closed") != 0 && strcmp(timer, "paused") != 0)
+		json_object_set_new(o, "remaining_workdays",
+				    json_integer(workcal_remaining(now, r->due_day)));
+	return o;
+}
+
+json_t *
+case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt_err *err)
+{
+	struct case_row r;
+	int64_t now = clock_now();
+	json_t *o = NULL, *a;
+	int rc;
+
+	if (case_access(c, by, case_id, NULL, NULL, NULL, err) < 0)
+		return NULL;
+	if (row_load(c, case_id, &r, err) < 0)
+		return NULL;
+	db_stmt *s = db_prepare(
+		c,
+		"SELECT c.case_no, c.form, c.submitted_at, c.accepted_at, c.decided_at,"
+		" c.delivered_at, i.id, i.code, i.name, i.max_visits, d.id, d.name, d.name_en,"
+		" u.id, u.name, u.kind FROM cases c JOIN service_items i ON i.id = c.item_id"
+		" JOIN departments d ON d.id = c.dept_id JOIN users u ON u.id = c.applicant_id"
+		" WHERE c.id = ?1",
+		err);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, case_id);
+	if ((rc = db_step(s, err)) != DB_ROW) {
+		db_reset(s);
+		return NULL;
+	}
+	json_t *form = json_loads(db_col_text(s, 1), 0, NULL);
+	o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:s, s:s, s:I},"
+		      " s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s}, s:o, s:{s:i, s:I}}",
+		      "id", (json_int_t)case_id, "case_no", db_col_text(s, 0), "state", r.state,
+		      "form", form ? form : json_object(), "submitted_at", time_or_null(s, 2),
+		      "accepted_at", time_or_null(s, 3), "decided_at", time_or_null(s, 4),
+		      "delivered_at", time_or_null(s, 5), "rating", json_null(), "item", "id",
+		      (json_int_t)db_col_int(s, 6), "code", db_col_text(s, 7), "name",
+		      db_col_text(s, 8), "max_visits", (json_int_t)db_col_int(s, 9), "department",
+		      "id", (json_int_t)db_col_int(s, 10), "name", db_col_text(s, 11), "name_en",
+		      db_col_text(s, 12), "applicant", "id", (json_int_t)db_col_int(s, 13),
+		      "name", db_col_text(s, 14), "kind", db_col_text(s, 15), "deadline",
+		      deadline_json(&r, now), "visits", "count", r.visits, "max",
+		      (json_int_t)db_col_int(s, 9));
+	db_reset(s);
+
+	a = json_array();
+	s = db_prepare(c,
+		       "SELECT round, material_seq, name, file_hash, size, mime, at"
+		       " FROM case_materials WHERE case_id = ?1 ORDER BY id",
+		       err);
+	if (s) {
+		db_bind_int(s, 1, case_id);
+		while (db_step(s, err) == DB_ROW) {
+			json_t *m = json_pack("{s:I, s:s, s:s, s:I, s:s, s:o}", "round",
+					      (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 2),
+					      "file", db_col_text(s, 3), "size",
+					      (json_int_t)db_col_int(s, 4), "mime", db_col_text(s, 5),
+					      "at", time_or_null(s, 6));
+			json_object_set_new(m, "seq",
+					    db_col_isnull(s, 1) ? json_null()
+								: json_integer(db_col_int(s, 1)));
+			json_array_append_new(a, m);
+		}
+		db_reset(s);
+	}
+	json_object_set_new(o, "materials", a);
+
+	a = json_array();
+	json_t *missing = NULL;
+	s = db_prepare(c,
+		       "SELECT e.at, e.actor_id, coalesce(u.name, ''), e.actor_role, e.action,"
+		       " e.from_state, e.to_state, e.comment, e.data FROM case_events e"
+		       " LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = ?1 ORDER BY e.id",
+		       err);
+	if (s) {
+		db_bind_int(s, 1, case_id);
+		while (db_step(s, err) == DB_ROW) {
+			json_t *data = db_col_isnull(s, 8) ? NULL : json_loads(db_col_text(s, 8), 0, NULL);
+			json_t *e = json_pack("{s:o, s:{s:s, s:s}, s:s, s:s, s:s}", "at",
+					      time_or_null(s, 0), "actor", "name", db_col_text(s, 2),
+					      "role", db_col_text(s, 3), "action", db_col_text(s, 4),
+					      "to", db_col_text(s, 6), "comment", db_col_text(s, 7));
+			json_object_set_new(e, "from",
+					    db_col_isnull(s, 5) ? json_null()
+								: json_string(db_col_text(s, 5)));
+			json_object_set_new(e, "data", data ? data : json_null());
+			if (strcmp(db_col_text(s, 4), "supplement") == 0 && data)
+				missing = json_object_get(data, "missing");
+			json_array_append_new(a, e);
+		}
+		db_reset(s);
+	}
+	if (r.paused && missing)
+		json_object_set(o, "missing", missing);
+	json_object_set_new(o, "history", a);
+
+	s = db_prepare(c, "SELECT stars, comment, at FROM ratings WHERE case_id = ?1", err);
+	if (s) {
+		db_bind_int(s, 1, case_id);
+		if (db_step(s, err) == DB_ROW)
+			json_object_set_new(o, "rating",
+					    json_pack("{s:I, s:s, s:o}", "stars",
+						      (json_int_t)db_col_int(s, 0), "comment",
+						      db_col_text(s, 1), "at", time_or_null(s, 2)));
+		db_reset(s);
+	}
+	int can_rate = by->user_id == r.applicant_id && !r.rated &&
+		       (strcmp(r.state, "delivered") == 0 || strcmp(r.state, "denied") == 0 ||
+			strcmp(r.state, "not_accepted") == 0);
+	json_object_set_new(o, "can_rate", json_boolean(can_rate));
+	return o;
+}
+
+json_t *
+case_list_json(db_conn *c, const struct principal *by, const struct case_query *q,
+	       struct zt_err *err)
+{
+	int official = by->kind == KIND_OFFICIAL;
+	int64_t now = clock_now(), cur_key = 0, cur_id = 0;
+	struct buf sql;
+	json_t *out = NULL;
+
+	if (q->cursor) {
+		unsigned char raw[64];
+		int n = b64url_decode(q->cursor, raw, sizeof(raw) - 1);
+		char *end;
+		if (n > 0) {
+			raw[n] = '\0';
+			cur_key = strtoll((char *)raw, &end, 10);
+			if (*end == ':')
+				cur_id = strtoll(end + 1, &end, 10);
+		}
+		if (n <= 0 || cur_id <= 0 || *end != '\0') {
+			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
+			return NULL;
+		}
+	}
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT * FROM (SELECT c." CASE_COLS ", c.case_no, i.name AS iname,"
+		       " u.name AS uname, ");
+	if (official)
+		buf_puts(&sql, "CASE WHEN c.phase = 'closed' OR c.paused_on IS NOT NULL"
+			       " THEN 9000000000000 ELSE c.due_at END AS k");
+	else
+		buf_puts(&sql, "-c.id AS k");
+	buf_puts(&sql, " FROM cases c JOIN service_items i ON i.id = c.item_id"
+		       " JOIN users u ON u.id = c.applicant_id WHERE ");
+	buf_puts(&sql, official ? "c.dept_id = ?1" : "c.applicant_id = ?1");
+	if (q->state)
+		buf_puts(&sql, " AND c.state = ?2");
+	if (q->timer) {
+		if (strcmp(q->timer, "overdue") == 0)
+			buf_puts(&sql, " AND c.phase <> 'closed' AND c.paused_on IS NULL"
+				       " AND c.due_at < ?3");
+		else if (strcmp(q->timer, "warning") == 0)
+			buf_puts(&sql, " AND c.phase <> 'closed' AND c.paused_on IS NULL"
+				       " AND c.due_at >= ?3 AND c.warn_at <= ?3");
+		else if (strcmp(q->timer, "normal") == 0)
+			buf_puts(&sql, " AND c.phase <> 'closed' AND c.paused_on IS NULL"
+				       " AND c.warn_at > ?3");
+		else if (strcmp(q->timer, "paused") == 0)
+			buf_puts(&sql, " AND c.paused_on IS NOT NULL");
+		else
+			buf_puts(&sql, " AND c.phase = 'closed'");
+	}
+	buf_puts(&sql, ") t");
+	if (q->cursor)
+		buf_puts(&sql, " WHERE (k > ?4 OR (k = ?4 AND id > ?5))");
+	buf_puts(&sql, " ORDER BY k, id LIMIT ?6");
+
+	db_stmt *s = db_prepare_dyn(c, sql.data, err);
+	buf_cleanup(&sql);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, official ? by->dept_id : by->user_id);
+	if (q->state)
+		db_bind_text(s, 2, q->state);
+	db_bind_int(s, 3, now);
+	db_bind_int(s, 4, cur_key);
+	db_bind_int(s, 5, cur_id);
+	db_bind_int(s, 6, q->limit + 1);
+
+	json_t *items = json_array();
+	int n = 0, more = 0, rc;
+	int64_t last_k = 0, last_id = 0;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct case_row r;
+		char t[32];
+		if (n == q->limit) {
+			more = 1;
+			break;
+		}
+		row_read(s, &r);
+		time_format(r.submitted_at, t);
+		last_k = db_col_int(s, 20);
+		last_id = r.id;
+		json_array_append_new(items,
+				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
+						(json_int_t)r.id, "case_no", db_col_text(s, 17), "item_name",
+						db_col_text(s, 18), "state", r.state, "submitted_at", t,
+						"deadline", deadline_json(&r, now)));
+		if (official)
+			json_object_set_new(json_array_get(items, json_array_size(items) - 1),
+					    "applicant_name", json_string(db_col_text(s, 19)));
+		n++;
+	}
+	db_reset(s);
+	if (rc < 0) {
+		json_decref(items);
+		return NULL;
+	}
+	out = json_object();
+	json_object_set_new(out, "items", items);
+	if (more) {
+		char raw[64], enc[100];
+		snprintf(raw, sizeof(raw), "%lld:%lld", (long long)last_k, (long long)last_id);
+		b64url_encode((unsigned char *)raw, strlen(raw), enc);
+		json_object_set_new(out, "next", json_string(enc));
+	} else
+		json_object_set_new(out, "next", json_null());
+	return out;
+}

@@ -1,0 +1,112 @@
+/* case.h - cases (办件): submission, the state machine, deadlines in working
+ * days, visits (trip counting), ratings (好差评), and the views applicants
+ * and officials read.
+ *
+ * States and transitions (DESIGN.md):
+ *   submitted        -> accepted | not_accepted | needs_supplement   (clerk)
+ *   needs_supplement -> submitted                                    (applicant: 补正)
+ *   accepted         -> approved | denied                            (reviewer)
+ *   approved         -> delivered                                    (clerk or reviewer)
+ * The clock: from submission the department has accept_days working days to
+ * accept or ask for 补正 (paused while the applicant supplements); from
+ * acceptance it has the item's promised working days to decide. */
+#ifndef ZT_CASE_H
+#define ZT_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "db/db.h"
+#include "domain/principal.h"
+
+#define CASE_MAX_MATERIALS 50
+
+enum case_action {
+	ACT_ACCEPT,
+	ACT_NOT_ACCEPT,
+	ACT_SUPPLEMENT,
+	ACT_RESUBMIT,
+	ACT_APPROVE,
+	ACT_DENY,
+	ACT_DELIVER,
+	ACT__COUNT
+};
+
+/* Name of an action ("accept", ...), and back (-1 when unknown). */
+const char *case_action_name(enum case_action a);
+int case_action_from_name(const char *s);
+/* The state that action leads to from state, or NULL when illegal. */
+const char *case_next_state(const char *state, enum case_action a);
+/* Roles allowed to take the action (0 = the applicant themself). */
+unsigned case_action_roles(enum case_action a);
+
+struct case_material_in {
+	int seq;	  /* the item's material number, 0 = extra material */
+	const char *name; /* label shown to officials */
+	const char *file; /* SM3 hex of an uploaded file of the applicant */
+};
+
+struct case_submit_in {
+	const char *item_code;
+	json_t *form; /* object, borrowed */
+	struct case_material_in materials[CASE_MAX_MATERIALS];
+	int nmaterials;
+	const char *idem_key; /* may be NULL */
+};
+
+struct case_action_in {
+	enum case_action action;
+	const char *comment; /* reason for not_accept/deny, note otherwise */
+	json_t *missing;     /* supplement: array of strings, borrowed */
+	json_t *form;	     /* resubmit: replacement form, may be NULL */
+	struct case_material_in materials[CASE_MAX_MATERIALS]; /* resubmit */
+	int nmaterials;
+	const char *delivery; /* deliver: electronic | mail | window */
+};
+
+/* Submits an application. *replayed = 1 when idem_key matched an earlier
+ * submission of the same applicant (nothing new is written). */
+int case_submit(const struct principal *by, const struct case_submit_in *in, int64_t *case_id,
+		int *replayed, struct zt_err *err);
+/* Takes a transition. Illegal ones give ZT_ECONFLICT and change nothing. */
+int case_act(const struct principal *by, int64_t case_id, const struct case_action_in *in,
+	     struct zt_err *err);
+/* Records an on-site visit of the applicant (officials of the department). */
+int case_record_visit(const struct principal *by, int64_t case_id, const char *purpose,
+		      struct zt_err *err);
+
+/* The full case: item, state, deadline and timer, materials, history,
+ * visits and rating. Applicants see only their own; officials only their
+ * department's (ZT_EFORBIDDEN otherwise). */
+json_t *case_get_json(db_conn *c, const struct principal *by, int64_t case_id,
+		      struct zt_err *err);
+
+struct case_query {
+	const char *state; /* NULL = any */
+	const char *timer; /* normal | warning | overdue | paused | closed | NULL */
+	int limit;
+	const char *cursor;
+};
+/* Applicants: their cases, newest first. Officials: their department's
+ * inbox sorted by deadline. {items:[...], next} */
+json_t *case_list_json(db_conn *c, const struct principal *by, const struct case_query *q,
+		       struct zt_err *err);
+
+/* Timer state of a case at now: "normal", "warning", "overdue", "paused" or
+ * "closed". */
+const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_at,
+		       int64_t warn_at);
+
+/* Appends an event to a case's history inside the caller's transaction. */
+int case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role,
+		   const char *action, const char *from, const char *to, const char *comment,
+		   json_t *data, struct zt_err *err);
+
+/* Access check for reading or acting on a case: applicants their own
+ * (ZT_ENOTFOUND otherwise), officials of its department (ZT_EFORBIDDEN
+ * otherwise). Fills dept and applicant when not NULL. */
+int case_access(db_conn *c, const struct principal *by, int64_t case_id, int64_t *dept,
+		int64_t *applicant, char state[24], struct zt_err *err);
+
+#endif

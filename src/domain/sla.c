@@ -1,0 +1,140 @@
+/* sla.c - escalating overdue cases to the department's supervisor. */
+#include "domain/sla.h"
+#include "domain/case.h"
+#include "domain/supervise.h"
+#include "domain/workcal.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define SWEEP_BATCH	  200
+#define SUPERVISION_DAYS  5 /* working days for the department to answer a 督办 */
+
+struct sweep_job {
+	int opened;
+	int found;
+};
+
+static int
+tx_sweep(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct sweep_job *j = arg;
+	int64_t ids[SWEEP_BATCH], depts[SWEEP_BATCH];
+	char states[SWEEP_BATCH][24], nos[SWEEP_BATCH][40];
+	int n = 0, rc;
+
+	/* Overdue, clock running, not yet escalated. */
+	db_stmt *s = db_prepare(c,
+				"SELECT c.id, c.dept_id, c.state, c.case_no FROM cases c"
+				" WHERE c.phase <> 'closed' AND c.paused_on IS NULL AND c.due_at < ?1"
+				" AND NOT EXISTS (SELECT 1 FROM supervision_items s"
+				"  WHERE s.kind = 'overdue' AND s.case_id = c.id)"
+				" ORDER BY c.id LIMIT ?2",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, clock_now());
+	db_bind_int(s, 2, SWEEP_BATCH);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		ids[n] = db_col_int(s, 0);
+		depts[n] = db_col_int(s, 1);
+		snprintf(states[n], sizeof(states[n]), "%s", db_col_text(s, 2));
+		snprintf(nos[n], sizeof(nos[n]), "%s", db_col_text(s, 3));
+		n++;
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	j->found = n;
+	for (int i = 0; i < n; i++) {
+		char title[160];
+		snprintf(title, sizeof(title), "超期督办：办件 %s 已超过办理时限", nos[i]);
+		rc = supervise_open(c, "overdue", ids[i], depts[i], title, SUPERVISION_DAYS, 0, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			j->opened++;
+			rc = case_add_event(c, ids[i], 0, "system", "escalate", states[i], states[i],
+					    "超过办理时限，已转督办", NULL, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+sla_sweep(struct zt_err *err)
+{
+	int total = 0;
+
+	for (;;) {
+		struct sweep_job j = {0, 0};
+		int rc = db_write(tx_sweep, &j, err);
+		if (rc < 0)
+			return rc;
+		total += j.opened;
+		if (j.found < SWEEP_BATCH)
+			break;
+	}
+	return total;
+}
+
+static pthread_t tid;
+static int running, stopping, every;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+
+static void *
+loop(void *unused)
+{
+	pthread_mutex_lock(&mu);
+	while (!stopping) {
+		pthread_mutex_unlock(&mu);
+		struct zt_err err;
+		int n = sla_sweep(&err);
+		if (n < 0)
+			log_warn("sla sweep failed: %s", err.msg);
+		else if (n > 0)
+			log_info("sla sweep: %d overdue case(s) escalated", n);
+		pthread_mutex_lock(&mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += every;
+		while (!stopping && pthread_cond_timedwait(&cv, &mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+int
+sla_start(int interval)
+{
+	if (interval <= 0 || running)
+		return 0;
+	every = interval;
+	stopping = 0;
+	if (pthread_create(&tid, NULL, loop, NULL) != 0)
+		return -1;
+	running = 1;
+	return 0;
+}
+
+void
+sla_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&mu);
+	stopping = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	pthread_join(tid, NULL);
+	running = 0;
+}

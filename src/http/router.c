@@ -1,0 +1,83 @@
+/* router.c - matching a method and path against the route table. */
+#include "http/router.h"
+#include "http/req.h"
+#include "base/xmalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+router_check(void)
+{
+	for (size_t i = 0; i < nroutes; i++) {
+		const struct route *rt = &routes[i];
+		if (rt->who == 0 || rt->fn == NULL || rt->name == NULL || rt->pattern[0] != '/') {
+			fprintf(stderr, "route %s %s has no policy, handler or name\n", rt->method,
+				rt->pattern);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Matches one pattern; params are filled only on success. */
+static int
+match(const char *pat, const char *path, char **params, int *nparams)
+{
+	const char *p = pat, *s = path;
+	char *got[REQ_MAX_PARAMS];
+	int n = 0;
+
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t len = se ? (size_t)(se - s) : strlen(s);
+			if (pe == NULL || len == 0 || n == REQ_MAX_PARAMS)
+				goto fail;
+			got[n++] = xstrndup(s, len);
+			p = pe + 1;
+			s += len;
+			continue;
+		}
+		if (*p != *s)
+			goto fail;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		goto fail;
+	for (int i = 0; i < n; i++)
+		params[i] = got[i];
+	*nparams = n;
+	return 1;
+fail:
+	for (int i = 0; i < n; i++)
+		free(got[i]);
+	return 0;
+}
+
+int
+router_match(const char *method, const char *path, char **params, int *nparams)
+{
+	int path_matched = 0;
+	char *tmp[REQ_MAX_PARAMS];
+	int ntmp;
+
+	*nparams = 0;
+	for (size_t i = 0; i < nroutes; i++) {
+		if (!match(routes[i].pattern, path, tmp, &ntmp))
+			continue;
+		if (strcmp(routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+			for (int k = 0; k < ntmp; k++)
+				params[k] = tmp[k];
+			*nparams = ntmp;
+			return (int)i;
+		}
+		for (int k = 0; k < ntmp; k++)
+			free(tmp[k]);
+		path_matched = 1;
+	}
+	return path_matched ? -2 : -1;
+}
