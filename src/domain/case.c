@@ -88,6 +88,11 @@ struct case_row {
 	"id, item_id, dept_id, applicant_id, state, phase, clock_start, clock_limit, pause_wd,"   \
 	" promised_days, visits, rated, paused_on, due_day, due_at, warn_at, submitted_at"
 
+#define CASE_COLS_C                                                                               \
+	"c.id, c.item_id, c.dept_id, c.applicant_id, c.state, c.phase, c.clock_start,"            \
+	" c.clock_limit, c.pause_wd, c.promised_days, c.visits, c.rated, c.paused_on,"             \
+	" c.due_day, c.due_at, c.warn_at, c.submitted_at"
+
 static void
 row_read(db_stmt *s, struct case_row *r)
 {
@@ -877,7 +882,7 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 		}
 	}
 	buf_init(&sql);
-	buf_puts(&sql, "SELECT * FROM (SELECT c." CASE_COLS ", c.case_no, i.name AS iname,"
+	buf_puts(&sql, "SELECT * FROM (SELECT " CASE_COLS_C ", c.case_no, i.name AS iname,"
 		       " u.name AS uname, ");
 	if (official)
 		buf_puts(&sql, "CASE WHEN c.phase = 'closed' OR c.paused_on IS NOT NULL"

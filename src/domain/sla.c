@@ -97,6 +97,13 @@ loop(void *unused)
 	while (!stopping) {
 		pthread_mutex_unlock(&mu);
 		struct zt_err err;
+		/* Pick up calendars stored by `zhengtong calendar load` meanwhile. */
+		db_conn *rc = db_read_acquire();
+		if (rc) {
+			if (workcal_reload(rc, &err) < 0)
+				log_warn("calendar reload failed: %s", err.msg);
+			db_read_release(rc);
+		}
 		int n = sla_sweep(&err);
 		if (n < 0)
 			log_warn("sla sweep failed: %s", err.msg);

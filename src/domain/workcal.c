@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +35,38 @@ workcal(void)
 	return empty_cal;
 }
 
+static int64_t loaded_sig = -1;
+static struct calendar *retired;
+
+/* Changes whenever a year is (re)loaded: sum of load times plus count. */
+static int64_t
+signature(db_conn *c, struct zt_err *err)
+{
+	return db_query_int(c, "SELECT coalesce(sum(loaded_at), 0) + count(*) FROM calendar_years",
+			    -1, err);
+}
+
+static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
+static int reload_locked(db_conn *c, struct zt_err *err);
+
 int
 workcal_reload(db_conn *c, struct zt_err *err)
 {
-	struct calendar *cal = calendar_new();
+	pthread_mutex_lock(&reload_mu);
+	int rc = reload_locked(c, err);
+	pthread_mutex_unlock(&reload_mu);
+	return rc;
+}
+
+static int
+reload_locked(db_conn *c, struct zt_err *err)
+{
+	int64_t sig = signature(c, err);
 	int rc;
+
+	if (sig >= 0 && sig == loaded_sig && atomic_load(&current))
+		return 0;
+	struct calendar *cal = calendar_new();
 
 	db_stmt *s = db_prepare(c, "SELECT day, kind, name FROM calendar_days", err);
 	if (s == NULL)
@@ -62,9 +90,14 @@ workcal_reload(db_conn *c, struct zt_err *err)
 	db_reset(s);
 	if (rc < 0)
 		goto fail;
-	/* The previous calendar may still be read by another thread: it is
-	 * kept (reloads are rare: once per `calendar load`). */
-	atomic_store(&current, cal);
+	/* A reader may still hold the previous calendar for the length of a
+	 * request; it is freed one reload later (reloads are at least a sweep
+	 * interval apart and happen only when a year was loaded). */
+	struct calendar *old = atomic_exchange(&current, cal);
+	if (retired)
+		calendar_free(retired);
+	retired = old;
+	loaded_sig = sig;
 	return 0;
 fail:
 	calendar_free(cal);

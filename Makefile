@@ -1,0 +1,50 @@
+# Thin wrapper over CMake: the two README commands and a few conveniences.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+BIN        := $(BUILD)/zhengtong
+JOBS       ?= 2
+
+.PHONY: all deps build run test test-unit test-api test-asan bench fmt lint clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Starts the demo node: creates data/zhengtong.db with demo data if absent.
+run: build
+	@if [ ! -f data/zhengtong.db ]; then $(BIN) init >/dev/null; fi
+	@exec $(BIN) serve
+
+# Every test suite: unit (cmocka under ctest) and API (a real node over HTTP).
+test: build
+	@$(MAKE) --no-print-directory test-unit test-api BUILD=$(BUILD)
+
+test-unit:
+	@cd $(BUILD) && ctest --output-on-failure
+
+test-api:
+	@tests/api/run $(abspath $(BIN))
+
+# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZT_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory test-unit test-api BUILD=$(ASAN_BUILD)
+
+bench: build
+	@bench/run
+
+fmt:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+lint:
+	@cppcheck --quiet --enable=warning,performance,portability --inline-suppr \
+		--suppress=missingIncludeSystem -I src src
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
