@@ -10,8 +10,8 @@
 void
 h_register(struct req *r)
 {
-	static const char *const fields[] = {"kind",	 "name",     "id_number", "credit_code",
-					     "phone",	 "password", NULL};
+	static const char *const fields[] = {"kind",  "name",	  "id_number", "credit_code",
+					     "phone", "password", NULL};
 	static const char *const kinds[] = {"citizen", "enterprise", NULL};
 	struct register_in in;
 	struct zt_err err;
@@ -61,8 +61,9 @@ h_login(struct req *r)
 	}
 	time_format(expires, exp);
 	json_t *u = auth_user_json(req_db(r), uid, &err);
-	reply_json(r, 200, json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user",
-				     u ? u : json_object()));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user",
+			     u ? u : json_object()));
 }
 
 void
@@ -95,8 +96,8 @@ h_me(struct req *r)
 void
 h_officials_add(struct req *r)
 {
-	static const char *const fields[] = {"login", "name",	 "phone",
-					     "password", "dept_id", "roles", NULL};
+	static const char *const fields[] = {"login",	"name",	 "phone", "password",
+					     "dept_id", "roles", NULL};
 	struct official_in in;
 	struct zt_err err;
 	int64_t dept, id;
@@ -117,9 +118,10 @@ h_officials_add(struct req *r)
 		{
 			unsigned bit = json_is_string(v) ? role_from_name(json_string_value(v)) : 0;
 			if (bit == 0)
-				req_field_error(r, "roles", "enum",
-						"roles are clerk, reviewer, dept_admin, data_officer,"
-						" supervisor, sysadmin");
+				req_field_error(
+				    r, "roles", "enum",
+				    "roles are clerk, reviewer, dept_admin, data_officer,"
+				    " supervisor, sysadmin");
 			in.roles |= bit;
 		}
 	}

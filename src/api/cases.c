@@ -46,7 +46,8 @@ parse_materials(struct req *r, json_t *arr, struct case_material_in *m)
 			 strspn(m[i].file, "0123456789abcdef") == 64;
 		if (!ok) {
 			snprintf(f, sizeof(f), "%s.file", p);
-			req_field_error(r, f, "format", "the id of an uploaded file (64 hex digits)");
+			req_field_error(r, f, "format",
+					"the id of an uploaded file (64 hex digits)");
 		}
 	}
 	return (int)json_array_size(arr);
@@ -97,9 +98,9 @@ h_cases_submit(struct req *r)
 void
 h_cases_list(struct req *r)
 {
-	static const char *const states[] = {"submitted", "accepted",  "not_accepted",
+	static const char *const states[] = {"submitted",	 "accepted", "not_accepted",
 					     "needs_supplement", "approved", "denied",
-					     "delivered", NULL};
+					     "delivered",	 NULL};
 	static const char *const timers[] = {"normal", "warning", "overdue",
 					     "paused", "closed",  NULL};
 	struct case_query q;

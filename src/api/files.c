@@ -74,10 +74,10 @@ h_files_get(struct req *r)
 		reply_problem(r, 500, "internal", "cannot read file");
 		return;
 	}
-	const char *ct = strcmp(mime, "application/pdf") == 0	 ? "application/pdf"
-			 : strcmp(mime, "image/jpeg") == 0	 ? "image/jpeg"
-			 : strcmp(mime, "image/png") == 0	 ? "image/png"
-							       : "application/ofd";
+	const char *ct = strcmp(mime, "application/pdf") == 0 ? "application/pdf"
+			 : strcmp(mime, "image/jpeg") == 0    ? "image/jpeg"
+			 : strcmp(mime, "image/png") == 0     ? "image/png"
+							      : "application/ofd";
 	req_add_header(r, "Content-Disposition", "inline");
 	reply_raw(r, 200, ct, data, (size_t)n);
 }

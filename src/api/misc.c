@@ -25,8 +25,8 @@ h_metrics(struct req *r)
 	buf_init(&b);
 	metrics_render(&b);
 	buf_puts(&b, "# HELP zt_cases Cases by state.\n# TYPE zt_cases gauge\n");
-	db_stmt *s = db_prepare(req_db(r), "SELECT state, count(*) FROM cases GROUP BY state",
-				&err);
+	db_stmt *s =
+	    db_prepare(req_db(r), "SELECT state, count(*) FROM cases GROUP BY state", &err);
 	if (s) {
 		while (db_step(s, &err) == DB_ROW)
 			buf_printf(&b, "zt_cases{state=\"%s\"} %lld\n", db_col_text(s, 0),
@@ -41,8 +41,8 @@ h_metrics(struct req *r)
 		       &err);
 	if (s) {
 		while (db_step(s, &err) == DB_ROW)
-			buf_printf(&b, "zt_supervision_open{kind=\"%s\"} %lld\n",
-				   db_col_text(s, 0), (long long)db_col_int(s, 1));
+			buf_printf(&b, "zt_supervision_open{kind=\"%s\"} %lld\n", db_col_text(s, 0),
+				   (long long)db_col_int(s, 1));
 		db_reset(s);
 	}
 	size_t len;

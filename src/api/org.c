@@ -59,7 +59,7 @@ h_departments_add(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "credit_code",
-				     in.credit_code, "name", in.name, "region_code",
-				     in.region_code));
+	reply_json(r, 201,
+		   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "credit_code",
+			     in.credit_code, "name", in.name, "region_code", in.region_code));
 }

@@ -13,11 +13,11 @@ static int
 parse_item(struct req *r, struct service_in *in)
 {
 	static const char *const fields[] = {
-		"code",	      "name",	     "type",	     "target",	    "dept_id",
-		"legal_days", "promised_days", "depth",	     "max_visits", "fee",
-		"conditions", "legal_basis", "process",	     "place",	    "office_hours",
-		"consult",    "complaint",   "channels",     "cross_modes", "materials",
-		NULL};
+	    "code",	  "name",	   "type",     "target",      "dept_id",
+	    "legal_days", "promised_days", "depth",    "max_visits",  "fee",
+	    "conditions", "legal_basis",   "process",  "place",	      "office_hours",
+	    "consult",	  "complaint",	   "channels", "cross_modes", "materials",
+	    NULL};
 	static const char *const mfields[] = {"name", "form", "count", "required", "note", NULL};
 	json_t *j = r->json, *arr;
 	int64_t v;
@@ -57,7 +57,8 @@ parse_item(struct req *r, struct service_in *in)
 			    utf8_len(json_string_value(e)) > 500) {
 				char f[32];
 				snprintf(f, sizeof(f), "process[%zu]", i);
-				req_field_error(r, f, "type", "each step is text of 1 to 500 characters");
+				req_field_error(r, f, "type",
+						"each step is text of 1 to 500 characters");
 			}
 		}
 	}
@@ -87,8 +88,8 @@ parse_item(struct req *r, struct service_in *in)
 			int fi, req_;
 			snprintf(f, sizeof(f), "%s.name", p);
 			mi->name = json_is_string(json_object_get(m, "name"))
-					   ? json_string_value(json_object_get(m, "name"))
-					   : NULL;
+				       ? json_string_value(json_object_get(m, "name"))
+				       : NULL;
 			if (mi->name == NULL || *mi->name == '\0' || utf8_len(mi->name) > 100)
 				req_field_error(r, f, "required", "name of 1 to 100 characters");
 			snprintf(f, sizeof(f), "%s.form", p);
@@ -98,8 +99,9 @@ parse_item(struct req *r, struct service_in *in)
 				if (strcmp(material_forms[k], json_string_value(form)) == 0)
 					fi = k;
 			if (fi < 0)
-				req_field_error(r, f, "enum",
-						"form is original, copy, electronic or original_or_copy");
+				req_field_error(
+				    r, f, "enum",
+				    "form is original, copy, electronic or original_or_copy");
 			else
 				mi->form = material_forms[fi];
 			json_t *cnt = json_object_get(m, "count");

@@ -91,8 +91,8 @@ time_parse(const char *s, int64_t *out)
 		off = (oh * 3600 + om * 60) * (*z == '-' ? -1 : 1);
 	} else
 		return -1;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-	       off;
+	*out =
+	    days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
 	return 0;
 }
 

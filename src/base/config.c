@@ -17,22 +17,22 @@ static const struct key {
 	size_t off;
 	size_t len;
 } keys[] = {
-	{"listen", K_LISTEN, 0, 0},
-	{"data_dir", K_STR, offsetof(struct config, data_dir), sizeof(cfg.data_dir)},
-	{"db", K_STR, offsetof(struct config, db), sizeof(cfg.db)},
-	{"calendar_dir", K_STR, offsetof(struct config, calendar_dir), sizeof(cfg.calendar_dir)},
-	{"web_dir", K_STR, offsetof(struct config, web_dir), sizeof(cfg.web_dir)},
-	{"access_log", K_STR, offsetof(struct config, access_log), sizeof(cfg.access_log)},
-	{"log_level", K_STR, offsetof(struct config, log_level), sizeof(cfg.log_level)},
-	{"threads", K_INT, offsetof(struct config, threads), 0},
-	{"json_max", K_SIZE, offsetof(struct config, json_max), 0},
-	{"upload_max", K_SIZE, offsetof(struct config, upload_max), 0},
-	{"session_ttl", K_INT, offsetof(struct config, session_ttl), 0},
-	{"sla_interval", K_INT, offsetof(struct config, sla_interval), 0},
-	{"accept_days", K_INT, offsetof(struct config, accept_days), 0},
-	{"rectify_days", K_INT, offsetof(struct config, rectify_days), 0},
-	{"login_max_failures", K_INT, offsetof(struct config, login_max_failures), 0},
-	{"login_window", K_INT, offsetof(struct config, login_window), 0},
+    {"listen", K_LISTEN, 0, 0},
+    {"data_dir", K_STR, offsetof(struct config, data_dir), sizeof(cfg.data_dir)},
+    {"db", K_STR, offsetof(struct config, db), sizeof(cfg.db)},
+    {"calendar_dir", K_STR, offsetof(struct config, calendar_dir), sizeof(cfg.calendar_dir)},
+    {"web_dir", K_STR, offsetof(struct config, web_dir), sizeof(cfg.web_dir)},
+    {"access_log", K_STR, offsetof(struct config, access_log), sizeof(cfg.access_log)},
+    {"log_level", K_STR, offsetof(struct config, log_level), sizeof(cfg.log_level)},
+    {"threads", K_INT, offsetof(struct config, threads), 0},
+    {"json_max", K_SIZE, offsetof(struct config, json_max), 0},
+    {"upload_max", K_SIZE, offsetof(struct config, upload_max), 0},
+    {"session_ttl", K_INT, offsetof(struct config, session_ttl), 0},
+    {"sla_interval", K_INT, offsetof(struct config, sla_interval), 0},
+    {"accept_days", K_INT, offsetof(struct config, accept_days), 0},
+    {"rectify_days", K_INT, offsetof(struct config, rectify_days), 0},
+    {"login_max_failures", K_INT, offsetof(struct config, login_max_failures), 0},
+    {"login_window", K_INT, offsetof(struct config, login_window), 0},
 };
 
 static void
@@ -75,7 +75,8 @@ set_key(const struct key *k, const char *val, char *errbuf, size_t errlen)
 		errno = 0;
 		long long v = strtoll(val, &end, 10);
 		if (errno || end == val || *end != '\0' || v < 0 || v > 1LL << 40) {
-			snprintf(errbuf, errlen, "%s: not a non-negative integer: %s", k->name, val);
+			snprintf(errbuf, errlen, "%s: not a non-negative integer: %s", k->name,
+				 val);
 			return -1;
 		}
 		if (k->kind == K_INT) {
@@ -90,7 +91,8 @@ set_key(const struct key *k, const char *val, char *errbuf, size_t errlen)
 	}
 	case K_LISTEN: {
 		const char *colon = strrchr(val, ':');
-		if (colon == NULL || colon == val || (size_t)(colon - val) >= sizeof(cfg.listen_host)) {
+		if (colon == NULL || colon == val ||
+		    (size_t)(colon - val) >= sizeof(cfg.listen_host)) {
 			snprintf(errbuf, errlen, "listen: expected HOST:PORT, got %s", val);
 			return -1;
 		}
@@ -185,7 +187,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		snprintf(env, sizeof(env), "ZT_");
 		for (size_t j = 0; keys[i].name[j] && j < sizeof(env) - 4; j++)
-			env[3 + j] = (char)toupper((unsigned char)keys[i].name[j]), env[4 + j] = '\0';
+			env[3 + j] = (char)toupper((unsigned char)keys[i].name[j]),
+				env[4 + j] = '\0';
 		const char *v = getenv(env);
 		if (v && set_key(&keys[i], v, errbuf, errlen) < 0)
 			return -1;

@@ -31,19 +31,32 @@ const char *
 err_code_name(int code)
 {
 	switch (code) {
-	case ZT_OK: return "ok";
-	case ZT_EINVAL: return "invalid";
-	case ZT_EUNAUTH: return "unauthenticated";
-	case ZT_EFORBIDDEN: return "forbidden";
-	case ZT_ENOTFOUND: return "not_found";
-	case ZT_ECONFLICT: return "conflict";
-	case ZT_ETOOBIG: return "too_large";
-	case ZT_ERULE: return "rule_violation";
-	case ZT_ELIMIT: return "rate_limited";
-	case ZT_ENOSPACE: return "no_space";
-	case ZT_EUNAVAIL: return "unavailable";
-	case ZT_EINTERNAL: return "internal";
-	case ZT_EUNSUPPORTED: return "unsupported_media_type";
+	case ZT_OK:
+		return "ok";
+	case ZT_EINVAL:
+		return "invalid";
+	case ZT_EUNAUTH:
+		return "unauthenticated";
+	case ZT_EFORBIDDEN:
+		return "forbidden";
+	case ZT_ENOTFOUND:
+		return "not_found";
+	case ZT_ECONFLICT:
+		return "conflict";
+	case ZT_ETOOBIG:
+		return "too_large";
+	case ZT_ERULE:
+		return "rule_violation";
+	case ZT_ELIMIT:
+		return "rate_limited";
+	case ZT_ENOSPACE:
+		return "no_space";
+	case ZT_EUNAVAIL:
+		return "unavailable";
+	case ZT_EINTERNAL:
+		return "internal";
+	case ZT_EUNSUPPORTED:
+		return "unsupported_media_type";
 	}
 	return "unknown";
 }

@@ -39,31 +39,31 @@ static int cmd_sla_sweep(int argc, char **argv);
 static int cmd_audit_verify(int argc, char **argv);
 
 static const struct command commands[] = {
-	{"serve", NULL, cmd_serve, "zhengtong serve [--config FILE]",
-	 "Runs the node: applies pending migrations, loads the calendar and serves HTTP on the\n"
-	 "configured address (default 127.0.0.1:8080) until SIGINT or SIGTERM. The SLA sweep\n"
-	 "runs every sla_interval seconds."},
-	{"init", NULL, cmd_init, "zhengtong init [--no-demo] [--config FILE]",
-	 "Creates or upgrades the database: migrations, the regions (GB/T 2260), the shipped\n"
-	 "holiday calendars and, unless --no-demo, the demo node (departments, officials,\n"
-	 "applicants, service items and cases). Prints the demo accounts. Safe to run twice."},
-	{"migrate", NULL, cmd_migrate, "zhengtong migrate [--config FILE]",
-	 "Applies the numbered schema migrations that the database does not have yet."},
-	{"user", "add", cmd_user_add,
-	 "zhengtong user add --login LOGIN --name NAME --dept DEPT_ID --roles ROLE[,ROLE...]\n"
-	 "                   [--phone PHONE] [--config FILE]",
-	 "Creates an official. Roles: clerk, reviewer, dept_admin, data_officer, supervisor,\n"
-	 "sysadmin. The password is read from the ZT_USER_PASSWORD environment variable or,\n"
-	 "when unset, from the first line of standard input (never from the command line)."},
-	{"calendar", "load", cmd_calendar_load, "zhengtong calendar load FILE [--config FILE]",
-	 "Validates one year's holiday calendar (JSON: holidays and 调休 working days) and\n"
-	 "stores it, replacing that year. A running server picks it up within sla_interval."},
-	{"sla", "sweep", cmd_sla_sweep, "zhengtong sla sweep [--config FILE]",
-	 "Opens one 督办 supervision item for every open case past its deadline that has none\n"
-	 "yet, and prints how many were opened. ZT_NOW sets the clock for tests."},
-	{"audit", "verify", cmd_audit_verify, "zhengtong audit verify [--config FILE]",
-	 "Checks the whole audit chain (SM3 hash links). Exits 0 when intact; otherwise names\n"
-	 "the first bad sequence number and exits 1."},
+    {"serve", NULL, cmd_serve, "zhengtong serve [--config FILE]",
+     "Runs the node: applies pending migrations, loads the calendar and serves HTTP on the\n"
+     "configured address (default 127.0.0.1:8080) until SIGINT or SIGTERM. The SLA sweep\n"
+     "runs every sla_interval seconds."},
+    {"init", NULL, cmd_init, "zhengtong init [--no-demo] [--config FILE]",
+     "Creates or upgrades the database: migrations, the regions (GB/T 2260), the shipped\n"
+     "holiday calendars and, unless --no-demo, the demo node (departments, officials,\n"
+     "applicants, service items and cases). Prints the demo accounts. Safe to run twice."},
+    {"migrate", NULL, cmd_migrate, "zhengtong migrate [--config FILE]",
+     "Applies the numbered schema migrations that the database does not have yet."},
+    {"user", "add", cmd_user_add,
+     "zhengtong user add --login LOGIN --name NAME --dept DEPT_ID --roles ROLE[,ROLE...]\n"
+     "                   [--phone PHONE] [--config FILE]",
+     "Creates an official. Roles: clerk, reviewer, dept_admin, data_officer, supervisor,\n"
+     "sysadmin. The password is read from the ZT_USER_PASSWORD environment variable or,\n"
+     "when unset, from the first line of standard input (never from the command line)."},
+    {"calendar", "load", cmd_calendar_load, "zhengtong calendar load FILE [--config FILE]",
+     "Validates one year's holiday calendar (JSON: holidays and 调休 working days) and\n"
+     "stores it, replacing that year. A running server picks it up within sla_interval."},
+    {"sla", "sweep", cmd_sla_sweep, "zhengtong sla sweep [--config FILE]",
+     "Opens one 督办 supervision item for every open case past its deadline that has none\n"
+     "yet, and prints how many were opened. ZT_NOW sets the clock for tests."},
+    {"audit", "verify", cmd_audit_verify, "zhengtong audit verify [--config FILE]",
+     "Checks the whole audit chain (SM3 hash links). Exits 0 when intact; otherwise names\n"
+     "the first bad sequence number and exits 1."},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -75,9 +75,10 @@ usage_all(FILE *fp)
 	fprintf(fp, "zhengtong 政通 - local digital-government node\n\nUsage:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %s\n", commands[i].usage);
-	fprintf(fp, "\nRun 'zhengtong COMMAND --help' for details. Configuration: a file (--config or\n"
-		    "ZT_CONFIG, default ./zhengtong.conf if present) and ZT_* environment variables\n"
-		    "(ZT_LISTEN, ZT_DATA_DIR, ZT_DB, ZT_THREADS, ZT_NOW, ...).\n");
+	fprintf(fp,
+		"\nRun 'zhengtong COMMAND --help' for details. Configuration: a file (--config or\n"
+		"ZT_CONFIG, default ./zhengtong.conf if present) and ZT_* environment variables\n"
+		"(ZT_LISTEN, ZT_DATA_DIR, ZT_DB, ZT_THREADS, ZT_NOW, ...).\n");
 }
 
 static int
@@ -120,7 +121,8 @@ setup(int need_server)
 	else if (strcmp(cfg.log_level, "warn") == 0)
 		log_set_level(LOG_WARN);
 	if (clock_init_from_env() < 0) {
-		fprintf(stderr, "zhengtong: ZT_NOW is not a valid time (use 2026-03-02T10:00:00+08:00)\n");
+		fprintf(stderr,
+			"zhengtong: ZT_NOW is not a valid time (use 2026-03-02T10:00:00+08:00)\n");
 		return -1;
 	}
 	if (sm3_init_lib() < 0 || password_init() < 0) {
@@ -320,7 +322,8 @@ cmd_user_add(int argc, char **argv)
 		else if (strcmp(argv[i], "--roles") == 0) {
 			char buf[128], *save = NULL;
 			snprintf(buf, sizeof(buf), "%s", v);
-			for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t = strtok_r(buf, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
 				unsigned bit = role_from_name(t);
 				if (bit == 0) {
 					fprintf(stderr, "user add: unknown role %s\n", t);

@@ -73,8 +73,10 @@ map_rc(sqlite3 *h, int rc, struct zt_err *err)
 		return err_set(err, ZT_ENOSPACE, "", "storage_full", "storage is full");
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_SHMSIZE)
-			return err_set(err, ZT_ENOSPACE, "", "storage_error", "storage write failed: %s", msg);
+		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		    rc == SQLITE_IOERR_SHMSIZE)
+			return err_set(err, ZT_ENOSPACE, "", "storage_error",
+				       "storage write failed: %s", msg);
 		return err_set(err, ZT_EUNAVAIL, "", "storage_error", "storage error: %s", msg);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -69,10 +69,11 @@ audit_append(db_conn *c, int64_t actor_id, const char *action, const char *objec
 		goto out;
 	}
 	text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-	db_stmt *ins = db_prepare(c,
-				  "INSERT INTO audit_log (seq, at, actor_id, action, object_type,"
-				  " object_id, data, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-				  err);
+	db_stmt *ins =
+	    db_prepare(c,
+		       "INSERT INTO audit_log (seq, at, actor_id, action, object_type,"
+		       " object_id, data, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+		       err);
 	if (ins == NULL) {
 		rc = err->code;
 		goto out;
@@ -132,7 +133,8 @@ audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int64_t seq = db_col_int(s, 0);
 		const char *otype = db_col_text(s, 4), *oid = db_col_text(s, 5);
-		const char *dtext = db_col_text(s, 6), *ph = db_col_text(s, 7), *hh = db_col_text(s, 8);
+		const char *dtext = db_col_text(s, 6), *ph = db_col_text(s, 7),
+			   *hh = db_col_text(s, 8);
 		char object[256];
 		json_t *data;
 

@@ -15,8 +15,8 @@
 
 /* Appends a record inside the caller's write transaction. data is borrowed
  * (may be NULL for {}). object is e.g. "case:12". Returns 0 or an error. */
-int audit_append(db_conn *c, int64_t actor_id, const char *action, const char *object,
-		 json_t *data, struct zt_err *err);
+int audit_append(db_conn *c, int64_t actor_id, const char *action, const char *object, json_t *data,
+		 struct zt_err *err);
 
 /* Checks the whole chain. Returns 0 when intact, the first bad sequence
  * number (> 0) when not (err->msg says what is wrong), or a negative error.

@@ -97,7 +97,7 @@ auth_session_lookup(db_conn *c, const char *token, struct principal *out, struct
 		const char *kind = db_col_text(s, 1);
 		memset(out, 0, sizeof(*out));
 		out->user_id = db_col_int(s, 0);
-		out->kind = strcmp(kind, "citizen") == 0	  ? KIND_CITIZEN
+		out->kind = strcmp(kind, "citizen") == 0      ? KIND_CITIZEN
 			    : strcmp(kind, "enterprise") == 0 ? KIND_ENTERPRISE
 							      : KIND_OFFICIAL;
 		out->dept_id = db_col_isnull(s, 2) ? 0 : db_col_int(s, 2);
@@ -136,7 +136,9 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 	if (rc < 0)
 		return rc;
 	if (rc == DB_ROW) {
-		const char *field = u->id_number ? "id_number" : u->credit_code ? "credit_code" : "login";
+		const char *field = u->id_number     ? "id_number"
+				    : u->credit_code ? "credit_code"
+						     : "login";
 		return err_set(err, ZT_ECONFLICT, field, "taken", "an account with this %s exists",
 			       field);
 	}
@@ -432,11 +434,11 @@ auth_user_json(db_conn *c, int64_t user_id, struct zt_err *err)
 		json_object_set_new(o, "phone", mphone ? json_string(mphone) : json_null());
 		if (official) {
 			json_object_set_new(o, "roles", roles_json((unsigned)db_col_int(s, 6)));
-			json_object_set_new(o, "department",
-					    json_pack("{s:I, s:s, s:s, s:s}", "id",
-						      (json_int_t)db_col_int(s, 5), "name",
-						      db_col_text(s, 7), "name_en", db_col_text(s, 8),
-						      "region_code", db_col_text(s, 9)));
+			json_object_set_new(
+			    o, "department",
+			    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 5),
+				      "name", db_col_text(s, 7), "name_en", db_col_text(s, 8),
+				      "region_code", db_col_text(s, 9)));
 		}
 		free(mlogin);
 		free(mphone);

@@ -33,8 +33,7 @@ struct official_in {
 
 /* Looks a bearer token up. Returns 1 and fills out when the session is live,
  * 0 when unknown/expired/revoked, or a negative error. */
-int auth_session_lookup(db_conn *c, const char *token, struct principal *out,
-			struct zt_err *err);
+int auth_session_lookup(db_conn *c, const char *token, struct principal *out, struct zt_err *err);
 /* Validates and creates an applicant account. The login is the ID number
  * (citizen) or the credit code (enterprise). */
 int auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err);

@@ -13,20 +13,20 @@
 #include <string.h>
 
 static const char *const action_names[ACT__COUNT] = {
-	"accept", "not_accept", "supplement", "resubmit", "approve", "deny", "deliver"};
+    "accept", "not_accept", "supplement", "resubmit", "approve", "deny", "deliver"};
 
 /* from-state and to-state of each action. */
 static const struct {
 	const char *from, *to;
 	unsigned roles;
 } machine[ACT__COUNT] = {
-	[ACT_ACCEPT] = {"submitted", "accepted", ROLE_CLERK},
-	[ACT_NOT_ACCEPT] = {"submitted", "not_accepted", ROLE_CLERK},
-	[ACT_SUPPLEMENT] = {"submitted", "needs_supplement", ROLE_CLERK},
-	[ACT_RESUBMIT] = {"needs_supplement", "submitted", 0},
-	[ACT_APPROVE] = {"accepted", "approved", ROLE_REVIEWER},
-	[ACT_DENY] = {"accepted", "denied", ROLE_REVIEWER},
-	[ACT_DELIVER] = {"approved", "delivered", ROLE_CLERK | ROLE_REVIEWER},
+    [ACT_ACCEPT] = {"submitted", "accepted", ROLE_CLERK},
+    [ACT_NOT_ACCEPT] = {"submitted", "not_accepted", ROLE_CLERK},
+    [ACT_SUPPLEMENT] = {"submitted", "needs_supplement", ROLE_CLERK},
+    [ACT_RESUBMIT] = {"needs_supplement", "submitted", 0},
+    [ACT_APPROVE] = {"accepted", "approved", ROLE_REVIEWER},
+    [ACT_DENY] = {"accepted", "denied", ROLE_REVIEWER},
+    [ACT_DELIVER] = {"approved", "delivered", ROLE_CLERK | ROLE_REVIEWER},
 };
 
 const char *
@@ -84,12 +84,12 @@ struct case_row {
 	int64_t due_at, warn_at, submitted_at;
 };
 
-#define CASE_COLS                                                                                 \
-	"id, item_id, dept_id, applicant_id, state, phase, clock_start, clock_limit, pause_wd,"   \
+#define CASE_COLS                                                                                  \
+	"id, item_id, dept_id, applicant_id, state, phase, clock_start, clock_limit, pause_wd,"    \
 	" promised_days, visits, rated, paused_on, due_day, due_at, warn_at, submitted_at"
 
-#define CASE_COLS_C                                                                               \
-	"c.id, c.item_id, c.dept_id, c.applicant_id, c.state, c.phase, c.clock_start,"            \
+#define CASE_COLS_C                                                                                \
+	"c.id, c.item_id, c.dept_id, c.applicant_id, c.state, c.phase, c.clock_start,"             \
 	" c.clock_limit, c.pause_wd, c.promised_days, c.visits, c.rated, c.paused_on,"             \
 	" c.due_day, c.due_at, c.warn_at, c.submitted_at"
 
@@ -135,11 +135,12 @@ row_load(db_conn *c, int64_t id, struct case_row *r, struct zt_err *err)
 static int
 row_save(db_conn *c, const struct case_row *r, struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c,
-				"UPDATE cases SET state=?2, phase=?3, clock_start=?4, clock_limit=?5,"
-				" pause_wd=?6, paused_on=?7, due_day=?8, due_at=?9, warn_at=?10,"
-				" visits=?11, rated=?12, updated_at=?13 WHERE id = ?1",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "UPDATE cases SET state=?2, phase=?3, clock_start=?4, clock_limit=?5,"
+		       " pause_wd=?6, paused_on=?7, due_day=?8, due_at=?9, warn_at=?10,"
+		       " visits=?11, rated=?12, updated_at=?13 WHERE id = ?1",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, r->id);
@@ -182,11 +183,12 @@ case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, con
 	       struct zt_err *err)
 {
 	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
-	db_stmt *s = db_prepare(c,
-				"INSERT INTO case_events (case_id, at, actor_id, actor_role, action,"
-				" from_state, to_state, comment, data) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-				"?8,?9)",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "INSERT INTO case_events (case_id, at, actor_id, actor_role, action,"
+		       " from_state, to_state, comment, data) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+		       "?8,?9)",
+		       err);
 	if (s == NULL) {
 		free(d);
 		return err->code;
@@ -237,8 +239,8 @@ int
 case_access(db_conn *c, const struct principal *by, int64_t case_id, int64_t *dept,
 	    int64_t *applicant, char state[24], struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c, "SELECT dept_id, applicant_id, state FROM cases WHERE id = ?1",
-				err);
+	db_stmt *s =
+	    db_prepare(c, "SELECT dept_id, applicant_id, state FROM cases WHERE id = ?1", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, case_id);
@@ -328,10 +330,11 @@ check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, in
 	struct buf missing;
 	int rc;
 
-	db_stmt *s = db_prepare(c,
-				"SELECT seq, name FROM materials WHERE item_id = ?1 AND required = 1"
-				" ORDER BY seq",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT seq, name FROM materials WHERE item_id = ?1 AND required = 1"
+		       " ORDER BY seq",
+		       err);
 	if (s == NULL)
 		return err->code;
 	buf_init(&missing);
@@ -352,8 +355,8 @@ check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, in
 	for (int i = 0; i < n; i++) {
 		if (m[i].seq == 0)
 			continue;
-		db_stmt *k = db_prepare(c, "SELECT 1 FROM materials WHERE item_id = ?1 AND seq = ?2",
-					err);
+		db_stmt *k =
+		    db_prepare(c, "SELECT 1 FROM materials WHERE item_id = ?1 AND seq = ?2", err);
 		if (k == NULL) {
 			buf_cleanup(&missing);
 			return err->code;
@@ -402,9 +405,8 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	int rc;
 
 	if (in->idem_key) {
-		db_stmt *s = db_prepare(c,
-					"SELECT id FROM cases WHERE applicant_id = ?1 AND idem_key = ?2",
-					err);
+		db_stmt *s = db_prepare(
+		    c, "SELECT id FROM cases WHERE applicant_id = ?1 AND idem_key = ?2", err);
 		if (s == NULL)
 			return err->code;
 		db_bind_int(s, 1, j->by->user_id);
@@ -620,12 +622,14 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 		goto out;
 	if (ts_col) {
 		/* ts_col is one of three literals above, never input. */
-		static const char *const sql_acc = "UPDATE cases SET accepted_at = ?1 WHERE id = ?2";
+		static const char *const sql_acc =
+		    "UPDATE cases SET accepted_at = ?1 WHERE id = ?2";
 		static const char *const sql_dec = "UPDATE cases SET decided_at = ?1 WHERE id = ?2";
-		static const char *const sql_del = "UPDATE cases SET delivered_at = ?1 WHERE id = ?2";
-		const char *sql = ts_col[0] == 'a' ? sql_acc : ts_col[1] == 'e' && ts_col[2] == 'c'
-								   ? sql_dec
-								   : sql_del;
+		static const char *const sql_del =
+		    "UPDATE cases SET delivered_at = ?1 WHERE id = ?2";
+		const char *sql = ts_col[0] == 'a'			 ? sql_acc
+				  : ts_col[1] == 'e' && ts_col[2] == 'c' ? sql_dec
+									 : sql_del;
 		db_stmt *s = db_prepare(c, sql, err);
 		if (s == NULL) {
 			rc = err->code;
@@ -655,7 +659,8 @@ case_act(const struct principal *by, int64_t case_id, const struct case_action_i
 	if ((in->action == ACT_NOT_ACCEPT || in->action == ACT_DENY) &&
 	    (in->comment == NULL || *in->comment == '\0'))
 		return err_set(err, ZT_EINVAL, "reason", "required", "a reason is required");
-	if (in->action == ACT_SUPPLEMENT && (in->missing == NULL || json_array_size(in->missing) == 0))
+	if (in->action == ACT_SUPPLEMENT &&
+	    (in->missing == NULL || json_array_size(in->missing) == 0))
 		return err_set(err, ZT_EINVAL, "missing", "required",
 			       "list what the applicant must supply");
 	if (in->action == ACT_RESUBMIT && in->nmaterials == 0 && in->form == NULL)
@@ -759,13 +764,13 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 	if (row_load(c, case_id, &r, err) < 0)
 		return NULL;
 	db_stmt *s = db_prepare(
-		c,
-		"SELECT c.case_no, c.form, c.submitted_at, c.accepted_at, c.decided_at,"
-		" c.delivered_at, i.id, i.code, i.name, i.max_visits, d.id, d.name, d.name_en,"
-		" u.id, u.name, u.kind FROM cases c JOIN service_items i ON i.id = c.item_id"
-		" JOIN departments d ON d.id = c.dept_id JOIN users u ON u.id = c.applicant_id"
-		" WHERE c.id = ?1",
-		err);
+	    c,
+	    "SELECT c.case_no, c.form, c.submitted_at, c.accepted_at, c.decided_at,"
+	    " c.delivered_at, i.id, i.code, i.name, i.max_visits, d.id, d.name, d.name_en,"
+	    " u.id, u.name, u.kind FROM cases c JOIN service_items i ON i.id = c.item_id"
+	    " JOIN departments d ON d.id = c.dept_id JOIN users u ON u.id = c.applicant_id"
+	    " WHERE c.id = ?1",
+	    err);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, case_id);
@@ -783,8 +788,8 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 		      (json_int_t)db_col_int(s, 6), "code", db_col_text(s, 7), "name",
 		      db_col_text(s, 8), "max_visits", (json_int_t)db_col_int(s, 9), "department",
 		      "id", (json_int_t)db_col_int(s, 10), "name", db_col_text(s, 11), "name_en",
-		      db_col_text(s, 12), "applicant", "id", (json_int_t)db_col_int(s, 13),
-		      "name", db_col_text(s, 14), "kind", db_col_text(s, 15), "deadline",
+		      db_col_text(s, 12), "applicant", "id", (json_int_t)db_col_int(s, 13), "name",
+		      db_col_text(s, 14), "kind", db_col_text(s, 15), "deadline",
 		      deadline_json(&r, now), "visits", "count", r.visits, "max",
 		      (json_int_t)db_col_int(s, 9));
 	db_reset(s);
@@ -798,10 +803,10 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 		db_bind_int(s, 1, case_id);
 		while (db_step(s, err) == DB_ROW) {
 			json_t *m = json_pack("{s:I, s:s, s:s, s:I, s:s, s:o}", "round",
-					      (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 2),
-					      "file", db_col_text(s, 3), "size",
-					      (json_int_t)db_col_int(s, 4), "mime", db_col_text(s, 5),
-					      "at", time_or_null(s, 6));
+					      (json_int_t)db_col_int(s, 0), "name",
+					      db_col_text(s, 2), "file", db_col_text(s, 3), "size",
+					      (json_int_t)db_col_int(s, 4), "mime",
+					      db_col_text(s, 5), "at", time_or_null(s, 6));
 			json_object_set_new(m, "seq",
 					    db_col_isnull(s, 1) ? json_null()
 								: json_integer(db_col_int(s, 1)));
@@ -821,11 +826,13 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 	if (s) {
 		db_bind_int(s, 1, case_id);
 		while (db_step(s, err) == DB_ROW) {
-			json_t *data = db_col_isnull(s, 8) ? NULL : json_loads(db_col_text(s, 8), 0, NULL);
-			json_t *e = json_pack("{s:o, s:{s:s, s:s}, s:s, s:s, s:s}", "at",
-					      time_or_null(s, 0), "actor", "name", db_col_text(s, 2),
-					      "role", db_col_text(s, 3), "action", db_col_text(s, 4),
-					      "to", db_col_text(s, 6), "comment", db_col_text(s, 7));
+			json_t *data =
+			    db_col_isnull(s, 8) ? NULL : json_loads(db_col_text(s, 8), 0, NULL);
+			json_t *e =
+			    json_pack("{s:o, s:{s:s, s:s}, s:s, s:s, s:s}", "at",
+				      time_or_null(s, 0), "actor", "name", db_col_text(s, 2),
+				      "role", db_col_text(s, 3), "action", db_col_text(s, 4), "to",
+				      db_col_text(s, 6), "comment", db_col_text(s, 7));
 			json_object_set_new(e, "from",
 					    db_col_isnull(s, 5) ? json_null()
 								: json_string(db_col_text(s, 5)));
@@ -940,11 +947,11 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 		time_format(r.submitted_at, t);
 		last_k = db_col_int(s, 20);
 		last_id = r.id;
-		json_array_append_new(items,
-				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
-						(json_int_t)r.id, "case_no", db_col_text(s, 17), "item_name",
-						db_col_text(s, 18), "state", r.state, "submitted_at", t,
-						"deadline", deadline_json(&r, now)));
+		json_array_append_new(
+		    items,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)r.id, "case_no",
+			      db_col_text(s, 17), "item_name", db_col_text(s, 18), "state", r.state,
+			      "submitted_at", t, "deadline", deadline_json(&r, now)));
 		if (official)
 			json_object_set_new(json_array_get(items, json_array_size(items) - 1),
 					    "applicant_name", json_string(db_col_text(s, 19)));

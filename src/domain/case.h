@@ -79,8 +79,7 @@ int case_record_visit(const struct principal *by, int64_t case_id, const char *p
 /* The full case: item, state, deadline and timer, materials, history,
  * visits and rating. Applicants see only their own; officials only their
  * department's (ZT_EFORBIDDEN otherwise). */
-json_t *case_get_json(db_conn *c, const struct principal *by, int64_t case_id,
-		      struct zt_err *err);
+json_t *case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt_err *err);
 
 struct case_query {
 	const char *state; /* NULL = any */
@@ -95,13 +94,12 @@ json_t *case_list_json(db_conn *c, const struct principal *by, const struct case
 
 /* Timer state of a case at now: "normal", "warning", "overdue", "paused" or
  * "closed". */
-const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_at,
-		       int64_t warn_at);
+const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_at, int64_t warn_at);
 
 /* Appends an event to a case's history inside the caller's transaction. */
-int case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role,
-		   const char *action, const char *from, const char *to, const char *comment,
-		   json_t *data, struct zt_err *err);
+int case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, const char *action,
+		   const char *from, const char *to, const char *comment, json_t *data,
+		   struct zt_err *err);
 
 /* Access check for reading or acting on a case: applicants their own
  * (ZT_ENOTFOUND otherwise), officials of its department (ZT_EFORBIDDEN

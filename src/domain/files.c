@@ -65,10 +65,11 @@ tx_file(db_conn *c, void *arg, struct zt_err *err)
 	struct file_job *j = arg;
 	char obj[80];
 
-	db_stmt *s = db_prepare(c,
-				"INSERT INTO files (hash, owner_id, size, mime, created_at)"
-				" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash, owner_id) DO NOTHING",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "INSERT INTO files (hash, owner_id, size, mime, created_at)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hash, owner_id) DO NOTHING",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, j->hash);
@@ -123,10 +124,11 @@ files_may_read(db_conn *c, const struct principal *by, const char *hash, char mi
 	int rc;
 
 	if (by->kind == KIND_OFFICIAL) {
-		s = db_prepare(c,
-			       "SELECT m.mime FROM case_materials m JOIN cases c ON c.id = m.case_id"
-			       " WHERE m.file_hash = ?1 AND c.dept_id = ?2 LIMIT 1",
-			       err);
+		s = db_prepare(
+		    c,
+		    "SELECT m.mime FROM case_materials m JOIN cases c ON c.id = m.case_id"
+		    " WHERE m.file_hash = ?1 AND c.dept_id = ?2 LIMIT 1",
+		    err);
 		if (s == NULL)
 			return err->code;
 		db_bind_text(s, 1, hash);

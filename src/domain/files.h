@@ -19,8 +19,8 @@
 const char *files_detect(const unsigned char *head, size_t n);
 /* Moves the finished temp file into place (fsync'd) and records it for
  * owner. Returns 0; the result JSON {id, size, mime} goes to *out. */
-int files_store(const struct principal *owner, const char *tmp_path, const char *hash,
-		size_t size, const char *mime, json_t **out, struct zt_err *err);
+int files_store(const struct principal *owner, const char *tmp_path, const char *hash, size_t size,
+		const char *mime, json_t **out, struct zt_err *err);
 /* Path of stored content (hash must be 64 lower-case hex). -1 if bad. */
 int files_path(const char *hash, char *out, size_t cap);
 /* May `by` read this file? Its uploader, or an official of a department

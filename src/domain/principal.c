@@ -10,10 +10,14 @@ const char *
 principal_kind_name(enum user_kind k)
 {
 	switch (k) {
-	case KIND_NONE: return "anonymous";
-	case KIND_CITIZEN: return "citizen";
-	case KIND_ENTERPRISE: return "enterprise";
-	case KIND_OFFICIAL: return "official";
+	case KIND_NONE:
+		return "anonymous";
+	case KIND_CITIZEN:
+		return "citizen";
+	case KIND_ENTERPRISE:
+		return "enterprise";
+	case KIND_OFFICIAL:
+		return "official";
 	}
 	return "anonymous";
 }

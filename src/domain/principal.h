@@ -48,10 +48,14 @@ static inline unsigned
 principal_who(const struct principal *p)
 {
 	switch (p->kind) {
-	case KIND_NONE: return WHO_ANON;
-	case KIND_CITIZEN: return WHO_CITIZEN;
-	case KIND_ENTERPRISE: return WHO_ENTERPRISE;
-	case KIND_OFFICIAL: return (p->roles & ROLE_ALL) << 3;
+	case KIND_NONE:
+		return WHO_ANON;
+	case KIND_CITIZEN:
+		return WHO_CITIZEN;
+	case KIND_ENTERPRISE:
+		return WHO_ENTERPRISE;
+	case KIND_OFFICIAL:
+		return (p->roles & ROLE_ALL) << 3;
 	}
 	return 0;
 }

@@ -203,7 +203,8 @@ dept_region(db_conn *c, int64_t dept_id, char region[8], struct zt_err *err)
 static int
 code_taken(db_conn *c, const char *code, int64_t except, struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c, "SELECT id FROM service_items WHERE code = ?1 AND id <> ?2", err);
+	db_stmt *s =
+	    db_prepare(c, "SELECT id FROM service_items WHERE code = ?1 AND id <> ?2", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, code);
@@ -212,9 +213,9 @@ code_taken(db_conn *c, const char *code, int64_t except, struct zt_err *err)
 	db_reset(s);
 	if (rc < 0)
 		return rc;
-	return rc == DB_ROW ? err_set(err, ZT_ECONFLICT, "code", "taken",
-				      "another item has code %s", code)
-			    : 0;
+	return rc == DB_ROW
+		   ? err_set(err, ZT_ECONFLICT, "code", "taken", "another item has code %s", code)
+		   : 0;
 }
 
 static int64_t
@@ -280,8 +281,7 @@ service_create(const struct principal *by, const struct service_in *in, int64_t 
 
 /* Checks that by may manage item id; fills its department. */
 static int
-may_manage(db_conn *c, const struct principal *by, int64_t id, int64_t *dept,
-	   struct zt_err *err)
+may_manage(db_conn *c, const struct principal *by, int64_t id, int64_t *dept, struct zt_err *err)
 {
 	db_stmt *s = db_prepare(c, "SELECT dept_id FROM service_items WHERE id = ?1", err);
 	if (s == NULL)
@@ -317,14 +317,15 @@ tx_update(db_conn *c, void *arg, struct zt_err *err)
 		return rc;
 	if ((rc = code_taken(c, j->in->code, j->id, err)) < 0)
 		return rc;
-	db_stmt *s = db_prepare(c,
-				"UPDATE service_items SET code=?1, name=?2, type=?3, dept_id=?4,"
-				" region_code=?5, target=?6, legal_days=?7, promised_days=?8,"
-				" depth=?9, max_visits=?10, fee=?11, conditions=?12, legal_basis=?13,"
-				" process=?14, place=?15, office_hours=?16, consult=?17,"
-				" complaint=?18, channels=?19, cross_modes=?20, updated_at=?21,"
-				" version = version + 1 WHERE id = ?22",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "UPDATE service_items SET code=?1, name=?2, type=?3, dept_id=?4,"
+		       " region_code=?5, target=?6, legal_days=?7, promised_days=?8,"
+		       " depth=?9, max_visits=?10, fee=?11, conditions=?12, legal_basis=?13,"
+		       " process=?14, place=?15, office_hours=?16, consult=?17,"
+		       " complaint=?18, channels=?19, cross_modes=?20, updated_at=?21,"
+		       " version = version + 1 WHERE id = ?22",
+		       err);
 	if (s == NULL)
 		return err->code;
 	bind_item(s, j->in, dept, region);
@@ -396,8 +397,7 @@ tx_status(db_conn *c, void *arg, struct zt_err *err)
 }
 
 int
-service_set_status(const struct principal *by, int64_t id, const char *status,
-		   struct zt_err *err)
+service_set_status(const struct principal *by, int64_t id, const char *status, struct zt_err *err)
 {
 	struct item_job j = {by, NULL, id, status};
 
@@ -419,10 +419,10 @@ service_materials_json(db_conn *c, int64_t item_id, struct zt_err *err)
 	db_bind_int(s, 1, item_id);
 	while (db_step(s, err) == DB_ROW)
 		json_array_append_new(
-			a, json_pack("{s:I, s:s, s:s, s:I, s:b, s:s}", "seq",
-				     (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1), "form",
-				     db_col_text(s, 2), "count", (json_int_t)db_col_int(s, 3),
-				     "required", (int)db_col_int(s, 4), "note", db_col_text(s, 5)));
+		    a, json_pack("{s:I, s:s, s:s, s:I, s:b, s:s}", "seq",
+				 (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1), "form",
+				 db_col_text(s, 2), "count", (json_int_t)db_col_int(s, 3),
+				 "required", (int)db_col_int(s, 4), "note", db_col_text(s, 5)));
 	db_reset(s);
 	return a;
 }
@@ -432,14 +432,14 @@ service_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_e
 {
 	json_t *o = NULL;
 	db_stmt *s = db_prepare(
-		c,
-		"SELECT i.id, i.code, i.name, i.type, i.dept_id, d.name, d.name_en, i.region_code,"
-		" r.name, i.target, i.legal_days, i.promised_days, i.depth, i.max_visits, i.fee,"
-		" i.conditions, i.legal_basis, i.process, i.place, i.office_hours, i.consult,"
-		" i.complaint, i.channels, i.cross_modes, i.status, i.version, i.updated_at,"
-		" i.published_at FROM service_items i JOIN departments d ON d.id = i.dept_id"
-		" JOIN regions r ON r.code = i.region_code WHERE i.id = ?1",
-		err);
+	    c,
+	    "SELECT i.id, i.code, i.name, i.type, i.dept_id, d.name, d.name_en, i.region_code,"
+	    " r.name, i.target, i.legal_days, i.promised_days, i.depth, i.max_visits, i.fee,"
+	    " i.conditions, i.legal_basis, i.process, i.place, i.office_hours, i.consult,"
+	    " i.complaint, i.channels, i.cross_modes, i.status, i.version, i.updated_at,"
+	    " i.published_at FROM service_items i JOIN departments d ON d.id = i.dept_id"
+	    " JOIN regions r ON r.code = i.region_code WHERE i.id = ?1",
+	    err);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, id);
@@ -462,25 +462,23 @@ service_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_e
 	json_t *process = json_loads(db_col_text(s, 17), 0, NULL);
 	char upd[32];
 	time_format(db_col_int(s, 26), upd);
-	o = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:s, s:s}, s:s, s:I, s:I,"
-		      " s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:I,"
-		      " s:s}",
-		      "id", (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "name",
-		      db_col_text(s, 2), "type", db_col_text(s, 3), "department", "id",
-		      (json_int_t)dept, "name", db_col_text(s, 5), "name_en", db_col_text(s, 6),
-		      "region", "code", db_col_text(s, 7), "name", db_col_text(s, 8), "target",
-		      db_col_text(s, 9), "legal_days", (json_int_t)db_col_int(s, 10),
-		      "promised_days", (json_int_t)db_col_int(s, 11), "depth",
-		      (json_int_t)db_col_int(s, 12), "max_visits", (json_int_t)db_col_int(s, 13),
-		      "fee", db_col_text(s, 14), "conditions", db_col_text(s, 15), "legal_basis",
-		      db_col_text(s, 16), "process", process ? process : json_array(), "place",
-		      db_col_text(s, 18), "office_hours", db_col_text(s, 19), "consult",
-		      db_col_text(s, 20), "complaint", db_col_text(s, 21), "channels",
-		      service_names_from_bits((unsigned)db_col_int(s, 22), channel_names),
-		      "cross_modes",
-		      service_names_from_bits((unsigned)db_col_int(s, 23), cross_mode_names),
-		      "status", status, "version", (json_int_t)db_col_int(s, 25), "updated_at",
-		      upd);
+	o = json_pack(
+	    "{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:s, s:s}, s:s, s:I, s:I,"
+	    " s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:I,"
+	    " s:s}",
+	    "id", (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "name",
+	    db_col_text(s, 2), "type", db_col_text(s, 3), "department", "id", (json_int_t)dept,
+	    "name", db_col_text(s, 5), "name_en", db_col_text(s, 6), "region", "code",
+	    db_col_text(s, 7), "name", db_col_text(s, 8), "target", db_col_text(s, 9), "legal_days",
+	    (json_int_t)db_col_int(s, 10), "promised_days", (json_int_t)db_col_int(s, 11), "depth",
+	    (json_int_t)db_col_int(s, 12), "max_visits", (json_int_t)db_col_int(s, 13), "fee",
+	    db_col_text(s, 14), "conditions", db_col_text(s, 15), "legal_basis", db_col_text(s, 16),
+	    "process", process ? process : json_array(), "place", db_col_text(s, 18),
+	    "office_hours", db_col_text(s, 19), "consult", db_col_text(s, 20), "complaint",
+	    db_col_text(s, 21), "channels",
+	    service_names_from_bits((unsigned)db_col_int(s, 22), channel_names), "cross_modes",
+	    service_names_from_bits((unsigned)db_col_int(s, 23), cross_mode_names), "status",
+	    status, "version", (json_int_t)db_col_int(s, 25), "updated_at", upd);
 	db_reset(s);
 	json_t *m = service_materials_json(c, id, err);
 	json_object_set_new(o, "materials", m ? m : json_array());
@@ -490,10 +488,11 @@ service_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_e
 int
 service_ref_by_code(db_conn *c, const char *code, struct service_ref *out, struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c,
-				"SELECT id, dept_id, code, name, status, target, promised_days, depth"
-				" FROM service_items WHERE code = ?1",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT id, dept_id, code, name, status, target, promised_days, depth"
+		       " FROM service_items WHERE code = ?1",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, code);
@@ -687,21 +686,21 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 		last_id = db_col_int(s, 0);
 		last_score = db_col_double(s, 15);
 		json_array_append_new(
-			items,
-			json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s}, s:s, s:I, s:I, s:I, s:I, s:o,"
-				  " s:o, s:s, s:s}",
-				  "id", (json_int_t)last_id, "code", db_col_text(s, 1), "name",
-				  db_col_text(s, 2), "type", db_col_text(s, 3), "department", "id",
-				  (json_int_t)db_col_int(s, 4), "name", db_col_text(s, 5),
-				  "region_code", db_col_text(s, 6), "promised_days",
-				  (json_int_t)db_col_int(s, 7), "legal_days",
-				  (json_int_t)db_col_int(s, 8), "depth", (json_int_t)db_col_int(s, 9),
-				  "max_visits", (json_int_t)db_col_int(s, 10), "cross_modes",
-				  service_names_from_bits((unsigned)db_col_int(s, 11),
-							  cross_mode_names),
-				  "channels",
-				  service_names_from_bits((unsigned)db_col_int(s, 12), channel_names),
-				  "fee", db_col_text(s, 13), "status", db_col_text(s, 14)));
+		    items,
+		    json_pack(
+			"{s:I, s:s, s:s, s:s, s:{s:I, s:s}, s:s, s:I, s:I, s:I, s:I, s:o,"
+			" s:o, s:s, s:s}",
+			"id", (json_int_t)last_id, "code", db_col_text(s, 1), "name",
+			db_col_text(s, 2), "type", db_col_text(s, 3), "department", "id",
+			(json_int_t)db_col_int(s, 4), "name", db_col_text(s, 5), "region_code",
+			db_col_text(s, 6), "promised_days", (json_int_t)db_col_int(s, 7),
+			"legal_days", (json_int_t)db_col_int(s, 8), "depth",
+			(json_int_t)db_col_int(s, 9), "max_visits", (json_int_t)db_col_int(s, 10),
+			"cross_modes",
+			service_names_from_bits((unsigned)db_col_int(s, 11), cross_mode_names),
+			"channels",
+			service_names_from_bits((unsigned)db_col_int(s, 12), channel_names), "fee",
+			db_col_text(s, 13), "status", db_col_text(s, 14)));
 		n++;
 	}
 	db_reset(s);

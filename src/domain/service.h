@@ -20,11 +20,11 @@
 enum channel { CH_WEB = 1, CH_MOBILE = 2, CH_WINDOW = 4, CH_SELF_SERVICE = 8, CH_MAIL = 16 };
 enum cross_mode { CROSS_FULL_ONLINE = 1, CROSS_PROXY = 2, CROSS_MULTI_SITE = 4 };
 
-extern const char *const service_types[];     /* "XK", ... NULL */
-extern const char *const service_targets[];   /* "citizen", "enterprise", "both", NULL */
-extern const char *const material_forms[];    /* "original", ... NULL */
-extern const char *const channel_names[];     /* index i = bit 1<<i */
-extern const char *const cross_mode_names[];  /* index i = bit 1<<i */
+extern const char *const service_types[];    /* "XK", ... NULL */
+extern const char *const service_targets[];  /* "citizen", "enterprise", "both", NULL */
+extern const char *const material_forms[];   /* "original", ... NULL */
+extern const char *const channel_names[];    /* index i = bit 1<<i */
+extern const char *const cross_mode_names[]; /* index i = bit 1<<i */
 
 struct material_in {
 	const char *name;

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#define SWEEP_BATCH	  200
-#define SUPERVISION_DAYS  5 /* working days for the department to answer a 督办 */
+#define SWEEP_BATCH	 200
+#define SUPERVISION_DAYS 5 /* working days for the department to answer a 督办 */
 
 struct sweep_job {
 	int opened;
@@ -29,13 +29,14 @@ tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 	int n = 0, rc;
 
 	/* Overdue, clock running, not yet escalated. */
-	db_stmt *s = db_prepare(c,
-				"SELECT c.id, c.dept_id, c.state, c.case_no FROM cases c"
-				" WHERE c.phase <> 'closed' AND c.paused_on IS NULL AND c.due_at < ?1"
-				" AND NOT EXISTS (SELECT 1 FROM supervision_items s"
-				"  WHERE s.kind = 'overdue' AND s.case_id = c.id)"
-				" ORDER BY c.id LIMIT ?2",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT c.id, c.dept_id, c.state, c.case_no FROM cases c"
+		       " WHERE c.phase <> 'closed' AND c.paused_on IS NULL AND c.due_at < ?1"
+		       " AND NOT EXISTS (SELECT 1 FROM supervision_items s"
+		       "  WHERE s.kind = 'overdue' AND s.case_id = c.id)"
+		       " ORDER BY c.id LIMIT ?2",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, clock_now());
@@ -54,13 +55,14 @@ tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 	for (int i = 0; i < n; i++) {
 		char title[160];
 		snprintf(title, sizeof(title), "超期督办：办件 %s 已超过办理时限", nos[i]);
-		rc = supervise_open(c, "overdue", ids[i], depts[i], title, SUPERVISION_DAYS, 0, err);
+		rc =
+		    supervise_open(c, "overdue", ids[i], depts[i], title, SUPERVISION_DAYS, 0, err);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
 			j->opened++;
-			rc = case_add_event(c, ids[i], 0, "system", "escalate", states[i], states[i],
-					    "超过办理时限，已转督办", NULL, err);
+			rc = case_add_event(c, ids[i], 0, "system", "escalate", states[i],
+					    states[i], "超过办理时限，已转督办", NULL, err);
 			if (rc < 0)
 				return rc;
 		}

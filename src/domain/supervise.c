@@ -20,13 +20,13 @@ supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id, c
 	int rc;
 
 	db_stmt *s = db_prepare(
-		c,
-		"INSERT INTO supervision_items (kind, case_id, dept_id, owner_id, title, opened_at,"
-		" due_day, due_at) VALUES (?1, ?2, ?3, (SELECT id FROM users WHERE dept_id = ?3"
-		" AND kind = 'official' AND (roles & 16) <> 0 AND status = 'active'"
-		" ORDER BY id LIMIT 1), ?4, ?5, ?6, ?7)"
-		" ON CONFLICT (kind, case_id) DO NOTHING RETURNING id",
-		err);
+	    c,
+	    "INSERT INTO supervision_items (kind, case_id, dept_id, owner_id, title, opened_at,"
+	    " due_day, due_at) VALUES (?1, ?2, ?3, (SELECT id FROM users WHERE dept_id = ?3"
+	    " AND kind = 'official' AND (roles & 16) <> 0 AND status = 'active'"
+	    " ORDER BY id LIMIT 1), ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (kind, case_id) DO NOTHING RETURNING id",
+	    err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, kind);
@@ -69,15 +69,15 @@ supervise_list_json(db_conn *c, const struct principal *by, const char *status, 
 			return NULL;
 		}
 	}
-	db_stmt *s = db_prepare(
-		c,
-		"SELECT s.id, s.kind, s.case_id, c.case_no, s.title, s.opened_at, s.due_day,"
-		" s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, '')"
-		" FROM supervision_items s LEFT JOIN cases c ON c.id = s.case_id"
-		" LEFT JOIN users o ON o.id = s.owner_id"
-		" WHERE s.dept_id = ?1 AND (?2 IS NULL OR s.status = ?2)"
-		" AND (?3 IS NULL OR s.kind = ?3) AND s.id > ?4 ORDER BY s.id LIMIT ?5",
-		err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT s.id, s.kind, s.case_id, c.case_no, s.title, s.opened_at, s.due_day,"
+		       " s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, '')"
+		       " FROM supervision_items s LEFT JOIN cases c ON c.id = s.case_id"
+		       " LEFT JOIN users o ON o.id = s.owner_id"
+		       " WHERE s.dept_id = ?1 AND (?2 IS NULL OR s.status = ?2)"
+		       " AND (?3 IS NULL OR s.kind = ?3) AND s.id > ?4 ORDER BY s.id LIMIT ?5",
+		       err);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, by->dept_id);
@@ -99,10 +99,10 @@ supervise_list_json(db_conn *c, const struct principal *by, const char *status, 
 		date_format((int32_t)db_col_int(s, 6), due);
 		const char *st = db_col_text(s, 8);
 		int overdue = strcmp(st, "open") == 0 && now > db_col_int(s, 7);
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
-				      (json_int_t)last, "kind", db_col_text(s, 1), "title",
-				      db_col_text(s, 4), "opened_at", opened, "due_date", due,
-				      "status", st, "overdue", overdue, "owner", db_col_text(s, 11));
+		json_t *o = json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)last, "kind",
+		    db_col_text(s, 1), "title", db_col_text(s, 4), "opened_at", opened, "due_date",
+		    due, "status", st, "overdue", overdue, "owner", db_col_text(s, 11));
 		if (!db_col_isnull(s, 2)) {
 			json_object_set_new(o, "case_id", json_integer(db_col_int(s, 2)));
 			json_object_set_new(o, "case_no", json_string(db_col_text(s, 3)));
@@ -140,8 +140,8 @@ tx_close(db_conn *c, void *arg, struct zt_err *err)
 	char obj[32];
 	int rc;
 
-	db_stmt *s = db_prepare(c, "SELECT dept_id, status FROM supervision_items WHERE id = ?1",
-				err);
+	db_stmt *s =
+	    db_prepare(c, "SELECT dept_id, status FROM supervision_items WHERE id = ?1", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, j->id);
@@ -158,10 +158,11 @@ tx_close(db_conn *c, void *arg, struct zt_err *err)
 			       "the item belongs to another department");
 	if (!open)
 		return err_set(err, ZT_ECONFLICT, "status", "closed", "the item is already closed");
-	s = db_prepare(c,
-		       "UPDATE supervision_items SET status = 'closed', outcome = ?1, closed_at = ?2,"
-		       " closed_by = ?3 WHERE id = ?4",
-		       err);
+	s = db_prepare(
+	    c,
+	    "UPDATE supervision_items SET status = 'closed', outcome = ?1, closed_at = ?2,"
+	    " closed_by = ?3 WHERE id = ?4",
+	    err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, j->outcome);

@@ -124,11 +124,12 @@ insert_day(int32_t day, enum cal_kind kind, const char *name, void *arg)
 	 * file's year, so reloading that year replaces it too. */
 	if (j->rc < 0)
 		return;
-	db_stmt *s = db_prepare(j->c,
-				"INSERT INTO calendar_days (day, year, kind, name) VALUES (?1,?2,?3,?4)"
-				" ON CONFLICT (day) DO UPDATE SET year = excluded.year,"
-				" kind = excluded.kind, name = excluded.name",
-				j->err);
+	db_stmt *s =
+	    db_prepare(j->c,
+		       "INSERT INTO calendar_days (day, year, kind, name) VALUES (?1,?2,?3,?4)"
+		       " ON CONFLICT (day) DO UPDATE SET year = excluded.year,"
+		       " kind = excluded.kind, name = excluded.name",
+		       j->err);
 	if (s == NULL) {
 		j->rc = j->err->code;
 		return;

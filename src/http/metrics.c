@@ -52,8 +52,10 @@ metrics_render(struct buf *out)
 		for (int c = 1; c <= 5; c++) {
 			uint64_t v = atomic_load(&m[i].status[c]);
 			if (v)
-				buf_printf(out, "zt_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
-					   name, c, (unsigned long long)v);
+				buf_printf(
+				    out,
+				    "zt_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
+				    name, c, (unsigned long long)v);
 		}
 	}
 	buf_puts(out, "# HELP zt_http_request_duration_seconds Request latency by route.\n"
@@ -66,12 +68,14 @@ metrics_render(struct buf *out)
 		for (size_t b = 0; b < NB; b++) {
 			cum += atomic_load(&m[i].bucket[b]);
 			buf_printf(out,
-				   "zt_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+				   "zt_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"}"
+				   " %llu\n",
 				   name, bounds[b], (unsigned long long)cum);
 		}
 		cum += atomic_load(&m[i].bucket[NB]);
-		buf_printf(out, "zt_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-			   name, (unsigned long long)cum);
+		buf_printf(
+		    out, "zt_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+		    name, (unsigned long long)cum);
 		buf_printf(out, "zt_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
 			   (double)atomic_load(&m[i].sum_ns) / 1e9);
 		buf_printf(out, "zt_http_request_duration_seconds_count{route=\"%s\"} %llu\n", name,

@@ -92,19 +92,32 @@ int
 status_of_err(int code)
 {
 	switch (code) {
-	case ZT_OK: return 200;
-	case ZT_EINVAL: return 400;
-	case ZT_EUNAUTH: return 401;
-	case ZT_EFORBIDDEN: return 403;
-	case ZT_ENOTFOUND: return 404;
-	case ZT_ECONFLICT: return 409;
-	case ZT_ETOOBIG: return 413;
-	case ZT_EUNSUPPORTED: return 415;
-	case ZT_ERULE: return 422;
-	case ZT_ELIMIT: return 429;
-	case ZT_ENOSPACE: return 507;
-	case ZT_EUNAVAIL: return 503;
-	case ZT_EINTERNAL: return 500;
+	case ZT_OK:
+		return 200;
+	case ZT_EINVAL:
+		return 400;
+	case ZT_EUNAUTH:
+		return 401;
+	case ZT_EFORBIDDEN:
+		return 403;
+	case ZT_ENOTFOUND:
+		return 404;
+	case ZT_ECONFLICT:
+		return 409;
+	case ZT_ETOOBIG:
+		return 413;
+	case ZT_EUNSUPPORTED:
+		return 415;
+	case ZT_ERULE:
+		return 422;
+	case ZT_ELIMIT:
+		return 429;
+	case ZT_ENOSPACE:
+		return 507;
+	case ZT_EUNAVAIL:
+		return 503;
+	case ZT_EINTERNAL:
+		return 500;
 	}
 	return 500;
 }
@@ -113,18 +126,30 @@ static const char *
 title_of(int status, int zh)
 {
 	switch (status) {
-	case 400: return zh ? "请求内容有误" : "Bad request";
-	case 401: return zh ? "请先登录" : "Authentication required";
-	case 403: return zh ? "无权执行此操作" : "Forbidden";
-	case 404: return zh ? "未找到" : "Not found";
-	case 405: return zh ? "不支持的请求方法" : "Method not allowed";
-	case 409: return zh ? "当前状态不允许此操作" : "Conflict with the current state";
-	case 413: return zh ? "内容过大" : "Payload too large";
-	case 415: return zh ? "不支持的文件类型" : "Unsupported media type";
-	case 422: return zh ? "不符合业务规则" : "Business rule violated";
-	case 429: return zh ? "请求过于频繁" : "Too many requests";
-	case 503: return zh ? "服务暂不可用" : "Service unavailable";
-	case 507: return zh ? "存储空间不足" : "Insufficient storage";
+	case 400:
+		return zh ? "请求内容有误" : "Bad request";
+	case 401:
+		return zh ? "请先登录" : "Authentication required";
+	case 403:
+		return zh ? "无权执行此操作" : "Forbidden";
+	case 404:
+		return zh ? "未找到" : "Not found";
+	case 405:
+		return zh ? "不支持的请求方法" : "Method not allowed";
+	case 409:
+		return zh ? "当前状态不允许此操作" : "Conflict with the current state";
+	case 413:
+		return zh ? "内容过大" : "Payload too large";
+	case 415:
+		return zh ? "不支持的文件类型" : "Unsupported media type";
+	case 422:
+		return zh ? "不符合业务规则" : "Business rule violated";
+	case 429:
+		return zh ? "请求过于频繁" : "Too many requests";
+	case 503:
+		return zh ? "服务暂不可用" : "Service unavailable";
+	case 507:
+		return zh ? "存储空间不足" : "Insufficient storage";
 	}
 	return zh ? "服务器内部错误" : "Internal server error";
 }
@@ -157,7 +182,8 @@ void
 reply_err(struct req *r, const struct zt_err *err)
 {
 	int status = status_of_err(err->code);
-	const char *reason = err->reason[0] ? err->reason : err_code_name(err->code);
+	const char *kind = err_code_name(err->code);
+	const char *reason = err->reason[0] ? err->reason : kind;
 
 	if (status >= 500 && err->code != ZT_ENOSPACE && err->code != ZT_EUNAVAIL) {
 		/* Internal details stay in the log. */
@@ -168,7 +194,7 @@ reply_err(struct req *r, const struct zt_err *err)
 		json_t *errors = json_array();
 		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", err->field,
 							"reason", reason, "detail", err->msg));
-		problem(r, status, reason, err->msg, errors);
+		problem(r, status, kind, err->msg, errors);
 		json_decref(errors);
 		return;
 	}
@@ -199,7 +225,8 @@ reply_if_invalid(struct req *r)
 		return 0;
 	json_t *first = json_array_get(r->errors, 0);
 	char detail[320];
-	snprintf(detail, sizeof(detail), "%s: %s", json_string_value(json_object_get(first, "field")),
+	snprintf(detail, sizeof(detail), "%s: %s",
+		 json_string_value(json_object_get(first, "field")),
 		 json_string_value(json_object_get(first, "detail")));
 	problem(r, 400, "invalid", detail, r->errors);
 	return 1;

@@ -41,7 +41,7 @@ struct req {
 	struct upload *upload;
 	int body_too_big;
 
-	db_conn *db; /* read connection, taken on first use (req_db) */
+	db_conn *db;	/* read connection, taken on first use (req_db) */
 	json_t *errors; /* field errors collected by validators */
 
 	int status;
@@ -75,7 +75,7 @@ void reply_problem(struct req *r, int status, const char *reason, const char *de
 void reply_err(struct req *r, const struct zt_err *err);
 /* Records a field error to be sent by reply_invalid. */
 void req_field_error(struct req *r, const char *field, const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* If field errors were recorded, replies 400 with all of them and returns 1. */
 int reply_if_invalid(struct req *r);
 

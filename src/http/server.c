@@ -77,7 +77,7 @@ access_log(struct req *r)
 			 "method", r->method, "path", r->path, "route",
 			 r->route ? r->route->name : "-", "status", r->status, "ms", ms, "user",
 			 (json_int_t)r->who.user_id, "bytes", (json_int_t)r->resp_len);
-	s = json_dumps(line, JSON_COMPACT);
+	s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	log_access_line(s);
 	free(s);
 	json_decref(line);
@@ -151,9 +151,12 @@ static size_t
 body_limit(const struct route *rt)
 {
 	switch (rt->body) {
-	case BODY_NONE: return 0;
-	case BODY_JSON: return cfg.json_max;
-	case BODY_FILE: return cfg.upload_max;
+	case BODY_NONE:
+		return 0;
+	case BODY_JSON:
+		return cfg.json_max;
+	case BODY_FILE:
+		return cfg.upload_max;
 	}
 	return 0;
 }
@@ -319,11 +322,12 @@ server_start(struct zt_err *err)
 {
 	struct addrinfo hints, *ai = NULL;
 	char port[8];
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			 MHD_USE_TURBO;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 
 	if (router_check() < 0)
-		return err_set(err, ZT_EINTERNAL, "", "routes", "route table has a route without policy");
+		return err_set(err, ZT_EINTERNAL, "", "routes",
+			       "route table has a route without policy");
 	metrics_init();
 	snprintf(tmp_dir, sizeof(tmp_dir), "%s/tmp", cfg.data_dir);
 	mkdir(tmp_dir, 0700);
@@ -337,13 +341,12 @@ server_start(struct zt_err *err)
 			       cfg.listen_host);
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	daemon_h = MHD_start_daemon(
-		flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL,
-		MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 10000u,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-		1u, MHD_OPTION_END);
+	daemon_h =
+	    MHD_start_daemon(flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL,
+			     MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+			     (unsigned)cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+			     10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_h == NULL)
 		return err_set(err, ZT_EUNAVAIL, "listen", "bind", "cannot listen on %s:%d",

@@ -41,8 +41,7 @@ json_t *v_array(struct req *r, json_t *obj, const char *field, int required, siz
 json_t *v_object(struct req *r, json_t *obj, const char *field, int required);
 /* One of allowed (NULL-terminated); returns its index, or -1 (absent and
  * optional: -1 without an error, check with json_object_get). */
-int v_enum(struct req *r, json_t *obj, const char *field, int required,
-	   const char *const *allowed);
+int v_enum(struct req *r, json_t *obj, const char *field, int required, const char *const *allowed);
 
 /* Query-string integer in [min, max], dflt when absent; -1 with an error. */
 int q_int(struct req *r, const char *key, int64_t min, int64_t max, int64_t dflt, int64_t *out);
