@@ -47,6 +47,8 @@ void h_cases_deny(struct req *r);
 void h_cases_deliver(struct req *r);
 void h_cases_visit(struct req *r);
 void h_cases_rate(struct req *r);
+/* static.c */
+void h_static(struct req *r);
 /* supervision.c */
 void h_supervision_list(struct req *r);
 void h_supervision_close(struct req *r);

@@ -52,6 +52,8 @@ struct req {
 	char *hdr_value[REQ_MAX_HEADERS];
 	int nhdr;
 	int replied;
+	const char *cache_control; /* NULL = no-store */
+	const char *csp;	   /* NULL = default-src 'none' (API answers) */
 	uint64_t t0;
 };
 

@@ -28,7 +28,18 @@ match(const char *pat, const char *path, char **params, int *nparams)
 	char *got[REQ_MAX_PARAMS];
 	int n = 0;
 
-	while (*p && *s) {
+	while (*p) {
+		if (p[0] == '{' && p[1] == '*') {
+			/* {*rest} matches the remainder of the path, slashes included. */
+			if (n == REQ_MAX_PARAMS)
+				goto fail;
+			got[n++] = xstrdup(s);
+			s += strlen(s);
+			p = strchr(p, '}') + 1;
+			continue;
+		}
+		if (*s == '\0')
+			break;
 		if (*p == '{') {
 			const char *pe = strchr(p, '}');
 			const char *se = strchr(s, '/');
@@ -77,7 +88,9 @@ router_match(const char *method, const char *path, char **params, int *nparams)
 		}
 		for (int k = 0; k < ntmp; k++)
 			free(tmp[k]);
-		path_matched = 1;
+		/* The catch-all static route does not make every path "known". */
+		if (strstr(routes[i].pattern, "{*") == NULL)
+			path_matched = 1;
 	}
 	return path_matched ? -2 : -1;
 }

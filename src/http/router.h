@@ -13,7 +13,8 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_FILE };
 
 struct route {
 	const char *method;
-	const char *pattern; /* "/api/v1/cases/{id}/accept"; {x} matches one segment */
+	const char *pattern; /* "/api/v1/cases/{id}/accept"; {x} matches one segment,
+			      {*x} (last) the rest of the path */
 	unsigned who;	     /* enum who bits allowed to call */
 	enum body_kind body;
 	handler_fn fn;

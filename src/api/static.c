@@ -1,0 +1,100 @@
+/* static.c - the web portal's static files (web/), served by the node itself
+ * with correct content types, caching headers and a strict CSP. */
+#include "api/handlers.h"
+#include "http/req.h"
+#include "base/config.h"
+#include "base/xmalloc.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATIC_MAX (8 << 20)
+
+static const struct {
+	const char *ext, *type;
+} types[] = {
+	{".html", "text/html; charset=utf-8"},
+	{".js", "text/javascript; charset=utf-8"},
+	{".mjs", "text/javascript; charset=utf-8"},
+	{".css", "text/css; charset=utf-8"},
+	{".json", "application/json; charset=utf-8"},
+	{".svg", "image/svg+xml"},
+	{".png", "image/png"},
+	{".jpg", "image/jpeg"},
+	{".ico", "image/x-icon"},
+	{".woff2", "font/woff2"},
+	{".txt", "text/plain; charset=utf-8"},
+	{".map", "application/json; charset=utf-8"},
+};
+
+static const char *
+type_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return NULL;
+}
+
+/* Accepts only [A-Za-z0-9._-/] without "..", "//" or a leading '.'. */
+static int
+safe_path(const char *p)
+{
+	if (*p == '.' || strstr(p, "..") || strstr(p, "//") || strstr(p, "/."))
+		return 0;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-' || *p == '/'))
+			return 0;
+	return 1;
+}
+
+void
+h_static(struct req *r)
+{
+	const char *rel = r->nparams ? r->params[0] : "";
+	char path[1200];
+	struct stat st;
+
+	if (strncmp(rel, "api/", 4) == 0 || strcmp(rel, "api") == 0) {
+		reply_problem(r, 404, "not_found", "no such endpoint");
+		return;
+	}
+	if (*rel == '\0' || rel[strlen(rel) - 1] == '/')
+		rel = "index.html";
+	const char *type = type_of(rel);
+	if (!safe_path(rel) || type == NULL) {
+		reply_problem(r, 404, "not_found", "no such page");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", cfg.web_dir, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_MAX) {
+		if (fd >= 0)
+			close(fd);
+		reply_problem(r, 404, "not_found", "no such page");
+		return;
+	}
+	char *data = xmalloc((size_t)st.st_size + 1);
+	ssize_t n = read(fd, data, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		free(data);
+		reply_problem(r, 500, "internal", "cannot read the page");
+		return;
+	}
+	/* Pages revalidate; assets may be cached for an hour (offline intranets
+	 * reload rarely, and a new release changes index.html first). */
+	r->cache_control = strcmp(rel, "index.html") == 0 || strstr(rel, ".html")
+				   ? "no-cache"
+				   : "public, max-age=3600";
+	r->csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+		 "blob:; frame-src 'self' blob:; object-src 'self' blob:; connect-src 'self'; "
+		 "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+	reply_raw(r, 200, type, data, (size_t)n);
+}

@@ -1,0 +1,308 @@
+// node.mjs - helpers for the black-box API tests: start a real node (init +
+// serve on a loopback port 0) in a fresh temporary data directory, talk to it
+// over HTTP, run its CLI against the same data, and read its database.
+//
+// Every child process is killed when the test process exits, and every data
+// directory is removed (set ZT_KEEP_DATA=1 to keep them for debugging).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEMO_PASSWORD = 'Zhengtong@2026';
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const BIN = process.env.ZT_BIN || join(REPO, 'build', 'zhengtong');
+
+const children = new Set();
+const dirs = new Set();
+
+process.on('exit', () => {
+	for (const c of children) {
+		try {
+			c.kill('SIGKILL');
+		} catch {
+			/* already gone */
+		}
+	}
+	if (!process.env.ZT_KEEP_DATA)
+		for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/* The environment of every child: ours without any ZT_* setting (so a
+ * developer's shell cannot change the outcome), plus the node's own. */
+function childEnv(extra) {
+	const env = {};
+	for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ZT_')) env[k] = v;
+	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) env[k] = String(v);
+	return env;
+}
+
+function waitExit(child, ms) {
+	return new Promise((res) => {
+		if (child.exitCode !== null || child.signalCode !== null) return res(true);
+		const t = setTimeout(() => res(false), ms);
+		child.once('exit', () => {
+			clearTimeout(t);
+			res(true);
+		});
+	});
+}
+
+/**
+ * Starts a node. now: ZT_NOW (frozen clock) or undefined for the real clock;
+ * env: extra ZT_* settings; init: run `zhengtong init` (demo data) first.
+ * The SLA background sweep is off (ZT_SLA_INTERVAL=0) unless env sets it, so
+ * that tests decide when sweeps happen.
+ */
+export async function startNode({ now, env = {}, init = true } = {}) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'zt-api-'));
+	dirs.add(dataDir);
+	const base = {
+		ZT_DATA_DIR: dataDir,
+		ZT_CALENDAR_DIR: join(REPO, 'calendar'),
+		ZT_LISTEN: '127.0.0.1:0',
+		ZT_SLA_INTERVAL: '0',
+		ZT_THREADS: '4',
+		...env,
+	};
+	const node = {
+		dataDir,
+		url: null,
+		now,
+		env: base,
+		child: null,
+		stderr: '',
+	};
+
+	const envFor = (over = {}) =>
+		childEnv({ ...node.env, ZT_NOW: node.now, ...over });
+
+	node.cli = (args, extra = {}) => {
+		const r = spawnSync(BIN, args, {
+			cwd: dataDir,
+			env: envFor(extra),
+			encoding: 'utf8',
+			timeout: 30000,
+		});
+		if (r.error) throw r.error;
+		return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+	};
+
+	node.sql = (query) => {
+		const r = spawnSync('sqlite3', ['-json', join(dataDir, 'zhengtong.db'), query], {
+			encoding: 'utf8',
+			timeout: 10000,
+		});
+		if (r.error) throw r.error;
+		if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}`);
+		const out = r.stdout.trim();
+		return out === '' ? [] : JSON.parse(out);
+	};
+
+	/* A single number from a one-column query. */
+	node.count = (query) => {
+		const rows = node.sql(query);
+		return Object.values(rows[0])[0];
+	};
+
+	node.log = () => node.stderr;
+
+	const spawnServe = () =>
+		new Promise((res, rej) => {
+			const child = spawn(BIN, ['serve'], {
+				cwd: dataDir,
+				env: envFor(),
+				stdio: ['ignore', 'ignore', 'pipe'],
+			});
+			children.add(child);
+			node.child = child;
+			let done = false;
+			const timer = setTimeout(() => {
+				if (done) return;
+				done = true;
+				child.kill('SIGKILL');
+				rej(new Error(`server did not start in 10 s:\n${node.stderr}`));
+			}, 10000);
+			child.stderr.setEncoding('utf8');
+			child.stderr.on('data', (s) => {
+				node.stderr += s;
+				const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(node.stderr);
+				if (m && !done) {
+					done = true;
+					clearTimeout(timer);
+					node.url = `http://127.0.0.1:${m[1]}`;
+					res();
+				}
+			});
+			child.once('exit', (code, sig) => {
+				children.delete(child);
+				if (!done) {
+					done = true;
+					clearTimeout(timer);
+					rej(new Error(`server exited (${code ?? sig}) before serving:\n${node.stderr}`));
+				}
+			});
+		});
+
+	node.stop = async () => {
+		const c = node.child;
+		node.child = null;
+		if (c === null) return;
+		c.kill('SIGTERM');
+		if (!(await waitExit(c, 5000))) {
+			c.kill('SIGKILL');
+			await waitExit(c, 5000);
+		}
+		children.delete(c);
+	};
+
+	/* Stops and starts the server on the same data, optionally with a new
+	 * clock or settings. node.url changes (a new port 0). */
+	node.restart = async ({ now, env } = {}) => {
+		await node.stop();
+		if (now !== undefined) node.now = now;
+		if (env) node.env = { ...node.env, ...env };
+		await spawnServe();
+	};
+
+	if (init) {
+		const r = node.cli(['init']);
+		if (r.code !== 0) throw new Error(`zhengtong init failed (${r.code}):\n${r.stderr}`);
+		node.initOutput = r.stdout;
+	}
+	await spawnServe();
+	return node;
+}
+
+/**
+ * One HTTP request. json: a value sent as application/json; body: raw bytes
+ * or text (with headers giving its type). Returns {status, headers, json,
+ * text}; json is the parsed body when the answer is JSON, else null.
+ */
+export async function api(url, method, path, { token, json, body, headers = {} } = {}) {
+	const h = { ...headers };
+	let payload = body;
+	if (json !== undefined) {
+		payload = JSON.stringify(json);
+		if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
+			h['Content-Type'] = 'application/json';
+	}
+	if (token) h.Authorization = `Bearer ${token}`;
+	const res = await fetch(url + path, { method, headers: h, body: payload });
+	const buf = Buffer.from(await res.arrayBuffer());
+	const text = buf.toString('utf8');
+	let parsed = null;
+	const ct = res.headers.get('content-type') || '';
+	if (/json/.test(ct) && text !== '') parsed = JSON.parse(text);
+	return { status: res.status, headers: res.headers, json: parsed, text, bytes: buf };
+}
+
+/**
+ * A request whose path goes on the wire exactly as given (fetch would
+ * normalise "/a/../b"), for path traversal tests.
+ */
+export function rawRequest(url, method, rawPath, { headers = {}, body } = {}) {
+	const u = new URL(url);
+	return new Promise((res, rej) => {
+		const req = http.request(
+			{ host: u.hostname, port: u.port, method, path: rawPath, headers, agent: false },
+			(r) => {
+				const chunks = [];
+				r.on('data', (c) => chunks.push(c));
+				r.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let json = null;
+					if (/json/.test(r.headers['content-type'] || '') && text) json = JSON.parse(text);
+					res({ status: r.statusCode, headers: r.headers, text, json });
+				});
+			},
+		);
+		req.on('error', rej);
+		if (body !== undefined) req.write(body);
+		req.end();
+	});
+}
+
+/** Signs in and returns the session token (throws unless 200). */
+export async function login(url, name, password = DEMO_PASSWORD) {
+	const r = await api(url, 'POST', '/api/v1/auth/login', { json: { login: name, password } });
+	if (r.status !== 200) throw new Error(`login ${name}: ${r.status} ${r.text}`);
+	return r.json.token;
+}
+
+/* ---- test data ---- */
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** The GB 11643 MOD 11-2 check character of a 17-digit prefix. */
+export function idCheckChar(first17) {
+	let sum = 0;
+	for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+	return ID_CHECK[sum % 11];
+}
+
+/** A valid 18-digit ID number: region 520102, the given birth date and sequence. */
+export function idNumber(birth = '19950615', seq = 1) {
+	const first17 = `520102${birth}${String(seq).padStart(3, '0')}`;
+	return first17 + idCheckChar(first17);
+}
+
+/** The same number with a wrong check character. */
+export function badIdNumber(birth = '19950615', seq = 1) {
+	const good = idNumber(birth, seq);
+	const wrong = ID_CHECK.split('').find((c) => c !== good[17]);
+	return good.slice(0, 17) + wrong;
+}
+
+/** A small valid PDF whose content (and so SM3 id) depends on tag. */
+export function pdf(tag) {
+	return Buffer.from(
+		'%PDF-1.4\n' +
+			`% ${tag}\n` +
+			'1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n' +
+			'2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n' +
+			'trailer<</Root 1 0 R>>\n%%EOF\n',
+	);
+}
+
+export function sm3hex(buf) {
+	return createHash('sm3').update(buf).digest('hex');
+}
+
+/** Uploads bytes as the owner of token; returns the response. */
+export function upload(url, token, bytes, type = 'application/pdf') {
+	return api(url, 'POST', '/api/v1/files', {
+		token,
+		body: bytes,
+		headers: { 'Content-Type': type },
+	});
+}
+
+/** Registers a citizen and returns {idn, token, user}. */
+export async function newCitizen(url, { name = '测试市民', seq = 1, phone = '13712345678' } = {}) {
+	const idn = idNumber('19950615', seq);
+	const r = await api(url, 'POST', '/api/v1/auth/register', {
+		json: { kind: 'citizen', name, id_number: idn, phone, password: DEMO_PASSWORD },
+	});
+	if (r.status !== 201) throw new Error(`register: ${r.status} ${r.text}`);
+	const token = await login(url, idn);
+	return { idn, token, user: r.json };
+}
+
+/** Number of regular files under dir (recursively), 0 when absent. */
+export function countFiles(dir) {
+	if (!existsSync(dir)) return 0;
+	let n = 0;
+	for (const e of readdirSync(dir)) {
+		const p = join(dir, e);
+		const st = statSync(p);
+		if (st.isDirectory()) n += countFiles(p);
+		else if (st.isFile()) n++;
+	}
+	return n;
+}
