@@ -195,6 +195,9 @@ audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_
 			"the chain ends at record %lld but its head says %lld: records were "
 			"deleted or added at the end",
 			(long long)(expect - 1), (long long)hseq);
+		/* Records past the head were added; or the head's hash differs. */
+		if (hseq < expect - 1)
+			return hseq + 1;
 		return hseq >= expect ? expect : (hseq > 0 ? hseq : 1);
 	}
 	return 0;

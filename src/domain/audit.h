@@ -1,10 +1,12 @@
-/* audit.h - the signed, append-only audit chain.
+/* audit.h - the append-only, hash-linked audit chain.
  *
  * Every state change appends a record in the same transaction:
  *   hash = SM3(previous hash (32 raw bytes) || canonical JSON of the record)
  * where the record is {"action","actor","at","data","object","seq"} with keys
  * sorted and no whitespace. audit_head holds the last seq and hash, so a
- * deleted tail is detected too. */
+ * deleted tail is detected too. The chain detects changes by anyone who
+ * cannot rewrite every later record; signing the head with the node's SM2
+ * key (node identity arrives with federation) closes that gap. */
 #ifndef ZT_AUDIT_H
 #define ZT_AUDIT_H
 

@@ -77,6 +77,9 @@ router_match(const char *method, const char *path, char **params, int *nparams)
 
 	*nparams = 0;
 	for (size_t i = 0; i < nroutes; i++) {
+		/* The catch-all comes last; a path an API route knows is not its. */
+		if (path_matched && strstr(routes[i].pattern, "{*"))
+			continue;
 		if (!match(routes[i].pattern, path, tmp, &ntmp))
 			continue;
 		if (strcmp(routes[i].method, method) == 0 ||

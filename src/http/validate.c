@@ -52,6 +52,12 @@ utf8_len(const char *s)
 		for (int i = 1; i < len; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				return -1;
+		/* RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF. */
+		if ((len == 2 && p[0] < 0xc2) || (len == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+		    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) ||
+		    (len == 4 && (p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90))))
+			return -1;
 		p += len;
 		n++;
 	}

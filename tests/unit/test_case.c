@@ -49,13 +49,13 @@ static const struct {
 	enum case_action a;
 	const char *to;
 } legal[] = {
-	{"submitted", ACT_ACCEPT, "accepted"},
-	{"submitted", ACT_NOT_ACCEPT, "not_accepted"},
-	{"submitted", ACT_SUPPLEMENT, "needs_supplement"},
-	{"needs_supplement", ACT_RESUBMIT, "submitted"},
-	{"accepted", ACT_APPROVE, "approved"},
-	{"accepted", ACT_DENY, "denied"},
-	{"approved", ACT_DELIVER, "delivered"},
+    {"submitted", ACT_ACCEPT, "accepted"},
+    {"submitted", ACT_NOT_ACCEPT, "not_accepted"},
+    {"submitted", ACT_SUPPLEMENT, "needs_supplement"},
+    {"needs_supplement", ACT_RESUBMIT, "submitted"},
+    {"accepted", ACT_APPROVE, "approved"},
+    {"accepted", ACT_DENY, "denied"},
+    {"approved", ACT_DELIVER, "delivered"},
 };
 #define NLEGAL ((int)(sizeof(legal) / sizeof(legal[0])))
 
@@ -146,7 +146,8 @@ test_unknown_states_and_actions(void **state)
 static void
 test_action_roles(void **state)
 {
-	const unsigned others = ROLE_DEPT_ADMIN | ROLE_DATA_OFFICER | ROLE_SUPERVISOR | ROLE_SYSADMIN;
+	const unsigned others =
+	    ROLE_DEPT_ADMIN | ROLE_DATA_OFFICER | ROLE_SUPERVISOR | ROLE_SYSADMIN;
 
 	(void)state;
 	assert_int_equal(case_action_roles(ACT_ACCEPT), ROLE_CLERK);
@@ -166,10 +167,10 @@ static void
 test_action_names(void **state)
 {
 	static const char *const names[ACT__COUNT] = {
-		[ACT_ACCEPT] = "accept",   [ACT_NOT_ACCEPT] = "not_accept",
-		[ACT_SUPPLEMENT] = "supplement", [ACT_RESUBMIT] = "resubmit",
-		[ACT_APPROVE] = "approve", [ACT_DENY] = "deny",
-		[ACT_DELIVER] = "deliver"};
+	    [ACT_ACCEPT] = "accept",	     [ACT_NOT_ACCEPT] = "not_accept",
+	    [ACT_SUPPLEMENT] = "supplement", [ACT_RESUBMIT] = "resubmit",
+	    [ACT_APPROVE] = "approve",	     [ACT_DENY] = "deny",
+	    [ACT_DELIVER] = "deliver"};
 
 	(void)state;
 	for (int a = 0; a < ACT__COUNT; a++) {
@@ -187,9 +188,9 @@ test_action_names(void **state)
 static void
 test_action_unknown_names(void **state)
 {
-	static const char *const bad[] = {"",	      "Accept",	   "ACCEPT",	 "not-accept",
-					  "accep",    "accepted",  "accept ",	 " accept",
-					  "submitted", "submit",   "visit",	 "rate",
+	static const char *const bad[] = {"",	       "Accept",    "ACCEPT",	 "not-accept",
+					  "accep",     "accepted",  "accept ",	 " accept",
+					  "submitted", "submit",    "visit",	 "rate",
 					  "deliver\n", "approve\t", "resubmit!", "escalate"};
 
 	(void)state;
@@ -259,16 +260,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_state_action_pair),
-		cmocka_unit_test(test_legal_transitions_exact),
-		cmocka_unit_test(test_terminal_states_allow_nothing),
-		cmocka_unit_test(test_unknown_states_and_actions),
-		cmocka_unit_test(test_action_roles),
-		cmocka_unit_test(test_action_names),
-		cmocka_unit_test(test_action_unknown_names),
-		cmocka_unit_test(test_timer_boundaries),
-		cmocka_unit_test(test_timer_real_times),
-		cmocka_unit_test(test_timer_paused_and_closed),
+	    cmocka_unit_test(test_every_state_action_pair),
+	    cmocka_unit_test(test_legal_transitions_exact),
+	    cmocka_unit_test(test_terminal_states_allow_nothing),
+	    cmocka_unit_test(test_unknown_states_and_actions),
+	    cmocka_unit_test(test_action_roles),
+	    cmocka_unit_test(test_action_names),
+	    cmocka_unit_test(test_action_unknown_names),
+	    cmocka_unit_test(test_timer_boundaries),
+	    cmocka_unit_test(test_timer_real_times),
+	    cmocka_unit_test(test_timer_paused_and_closed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 
 	const spawnServe = () =>
 		new Promise((res, rej) => {
+			const from = node.stderr.length; /* look for this run's banner only */
 			const child = spawn(BIN, ['serve'], {
 				cwd: dataDir,
 				env: envFor(),
@@ -130,7 +131,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 			child.stderr.setEncoding('utf8');
 			child.stderr.on('data', (s) => {
 				node.stderr += s;
-				const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(node.stderr);
+				const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(node.stderr.slice(from));
 				if (m && !done) {
 					done = true;
 					clearTimeout(timer);
@@ -203,16 +204,28 @@ export async function api(url, method, path, { token, json, body, headers = {} }
 
 /**
  * A request whose path goes on the wire exactly as given (fetch would
- * normalise "/a/../b"), for path traversal tests.
+ * normalise "/a/../b"), for path traversal and framing tests. A body gets a
+ * Content-Length unless headers ask for chunked transfer. The answer counts
+ * even when the server stops reading the body early (as it may for 413);
+ * errors while still sending are then ignored.
  */
 export function rawRequest(url, method, rawPath, { headers = {}, body } = {}) {
 	const u = new URL(url);
+	const h = { ...headers };
+	const chunked = Object.entries(h).some(
+		([k, v]) => k.toLowerCase() === 'transfer-encoding' && /chunked/i.test(v),
+	);
+	if (body !== undefined && !chunked && !Object.keys(h).some((k) => k.toLowerCase() === 'content-length'))
+		h['Content-Length'] = String(Buffer.byteLength(body));
 	return new Promise((res, rej) => {
+		let answered = false;
 		const req = http.request(
-			{ host: u.hostname, port: u.port, method, path: rawPath, headers, agent: false },
+			{ host: u.hostname, port: u.port, method, path: rawPath, headers: h, agent: false },
 			(r) => {
+				answered = true;
 				const chunks = [];
 				r.on('data', (c) => chunks.push(c));
+				r.on('error', () => {});
 				r.on('end', () => {
 					const text = Buffer.concat(chunks).toString('utf8');
 					let json = null;
@@ -221,8 +234,14 @@ export function rawRequest(url, method, rawPath, { headers = {}, body } = {}) {
 				});
 			},
 		);
-		req.on('error', rej);
-		if (body !== undefined) req.write(body);
+		req.on('error', (e) => {
+			if (!answered) rej(e);
+		});
+		if (body !== undefined) {
+			/* Large bodies go in pieces so that an early answer can arrive. */
+			const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+			for (let off = 0; off < buf.length; off += 65536) req.write(buf.subarray(off, off + 65536));
+		}
 		req.end();
 	});
 }

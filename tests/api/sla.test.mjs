@@ -1,0 +1,283 @@
+/*
+ * sla.test.mjs - deadlines, escalation of overdue cases and bad ratings (督办, 好差评).
+ *
+ * Test plan (frozen clock, server restarted to move it; background sweep off):
+ *   T0 = Mon 2026-03-02 10:00. The demo data holds three open cases (rs: one
+ *   submitted, one accepted; mz: one submitted) and one approved (closed) case.
+ *   1. A citizen submits case A (失业保险金申领) and case P, and the clerk puts P
+ *      into needs_supplement (paused). A's acceptance deadline is 2026-03-09.
+ *      `zhengtong sla sweep` at T0 prints "escalated 0 overdue case(s)".
+ *   2. Fri 03-06 (the last working day before the due day): A's timer is
+ *      "warning" and inbox timer=warning lists it; a sweep escalates 0.
+ *   3. Fri 03-20, far after every deadline: the first sweep prints exactly
+ *      "escalated 4 overdue case(s)" (A + the 3 open demo cases; not P, not the
+ *      closed one); a second sweep escalates 0; the API sweep escalates 0.
+ *      supervision_items has exactly one 'overdue' row per overdue case, owned
+ *      by the department's supervisor, due 5 working days later (2026-03-27).
+ *   4. rs.supervisor sees exactly the rs items via GET /api/v1/supervision
+ *      (filters kind/status); scjg.supervisor sees none.
+ *   5. A's history has exactly one "escalate" event (actor system).
+ *   6. Inbox timer=overdue lists exactly the rs overdue cases with negative
+ *      remaining working days; timer=paused lists P.
+ *   7. A rating of 2 without a comment -> 400 comment/required, nothing stored;
+ *      with a comment -> 201 and one 'bad_rating' item due after 15 working days
+ *      (2026-04-13, across 清明 04-04..04-06).
+ *   8. The supervisor closes the item with an outcome -> 200; closing again ->
+ *      409 status/closed; a supervisor of another department -> 403; no
+ *      outcome -> 400; the row is unchanged by the refusals.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { api, login, newCitizen, pdf, startNode, upload } from './lib/node.mjs';
+
+const T0 = '2026-03-02T10:00:00+08:00';
+const TW = '2026-03-06T11:00:00+08:00';
+const TL = '2026-03-20T10:00:00+08:00';
+
+describe('SLA escalation and supervision', () => {
+	let node, cit, clerk;
+	let caseA, caseP, caseB, caseANo;
+
+	before(async () => {
+		node = await startNode({ now: T0 });
+	});
+	after(async () => {
+		await node?.stop();
+	});
+
+	const get = (path, tok) => api(node.url, 'GET', path, { token: tok });
+	const post = (path, tok, json) => api(node.url, 'POST', path, { token: tok, json });
+
+	async function submit(tag) {
+		const f1 = await upload(node.url, cit.token, pdf(`${tag} 1`));
+		const f2 = await upload(node.url, cit.token, pdf(`${tag} 2`));
+		assert.equal(f1.status, 201);
+		assert.equal(f2.status, 201);
+		const r = await post('/api/v1/cases', cit.token, {
+			item_code: '520102-RS-GF-001',
+			materials: [
+				{ seq: 1, name: '身份证明.pdf', file: f1.json.id },
+				{ seq: 2, name: '解除劳动关系证明.pdf', file: f2.json.id },
+			],
+		});
+		assert.equal(r.status, 201, r.text);
+		return r.json;
+	}
+
+	const sweep = () => node.cli(['sla', 'sweep']);
+
+	it('submits cases at T0; nothing is overdue yet', async () => {
+		cit = await newCitizen(node.url, { name: '刘超时', seq: 21 });
+		clerk = await login(node.url, 'rs.clerk');
+		const a = await submit('sla A');
+		caseA = a.id;
+		caseANo = a.case_no;
+		assert.equal(a.deadline.due_date, '2026-03-09');
+		caseP = (await submit('sla P')).id;
+		const s = await post(`/api/v1/cases/${caseP}/supplement`, clerk, { missing: ['身份证明（清晰件）'] });
+		assert.equal(s.status, 200, s.text);
+		assert.equal(s.json.state, 'needs_supplement');
+
+		const r = sweep();
+		assert.equal(r.code, 0, r.stderr);
+		assert.equal(r.stdout, 'escalated 0 overdue case(s)\n');
+		assert.equal(node.count('SELECT count(*) FROM supervision_items'), 0);
+	});
+
+	it('shows the warning timer on the last working day before the deadline', async () => {
+		await node.restart({ now: TW });
+		clerk = await login(node.url, 'rs.clerk');
+		const r = await get(`/api/v1/cases?timer=warning`, clerk);
+		assert.equal(r.status, 200, r.text);
+		const ids = r.json.items.map((i) => i.id);
+		assert.ok(ids.includes(caseA), `warning list ${JSON.stringify(ids)} has case A`);
+		const a = r.json.items.find((i) => i.id === caseA);
+		assert.equal(a.deadline.timer, 'warning');
+		assert.equal(a.deadline.remaining_workdays, 1);
+		/* Only the demo case accepted at T0 (3 promised days: due Thu 03-05) is late. */
+		assert.equal(sweep().stdout, 'escalated 1 overdue case(s)\n');
+		assert.deepEqual(
+			node.sql(
+				"SELECT i.code, c.state, s.kind FROM supervision_items s JOIN cases c ON c.id = s.case_id" +
+					' JOIN service_items i ON i.id = c.item_id',
+			),
+			[{ code: '520102-RS-GG-002', state: 'accepted', kind: 'overdue' }],
+		);
+		const late = await get('/api/v1/cases?timer=overdue', clerk);
+		assert.deepEqual(late.json.items.map((i) => [i.item_name, i.deadline.due_date, i.deadline.remaining_workdays]), [
+			['就业创业证申领', '2026-03-05', -1],
+		]);
+	});
+
+	it('escalates every overdue case exactly once', async () => {
+		await node.restart({ now: TL });
+		const first = sweep();
+		assert.equal(first.code, 0, first.stderr);
+		assert.equal(first.stdout, 'escalated 3 overdue case(s)\n');
+		const second = sweep();
+		assert.equal(second.code, 0, second.stderr);
+		assert.equal(second.stdout, 'escalated 0 overdue case(s)\n');
+		const admin = await login(node.url, 'admin');
+		const viaApi = await post('/api/v1/sla/sweep', admin, {});
+		assert.equal(viaApi.status, 200, viaApi.text);
+		assert.deepEqual(viaApi.json, { escalated: 0 });
+
+		const rows = node.sql(
+			"SELECT s.case_id, s.status, c.state FROM supervision_items s" +
+				" JOIN cases c ON c.id = s.case_id WHERE s.kind = 'overdue' ORDER BY s.case_id",
+		);
+		assert.equal(rows.length, 4);
+		assert.equal(new Set(rows.map((r) => r.case_id)).size, 4, 'one row per case');
+		assert.ok(rows.every((r) => r.status === 'open'));
+		assert.deepEqual(rows.map((r) => r.state).sort(), ['accepted', 'submitted', 'submitted', 'submitted']);
+		assert.ok(rows.some((r) => r.case_id === caseA));
+		assert.ok(!rows.some((r) => r.case_id === caseP), 'a paused case is not overdue');
+		assert.equal(
+			node.count("SELECT count(*) FROM supervision_items s JOIN cases c ON c.id = s.case_id WHERE c.state = 'approved'"),
+			0,
+		);
+		const owner = node.sql(
+			`SELECT u.login FROM supervision_items s JOIN users u ON u.id = s.owner_id WHERE s.case_id = ${caseA}`,
+		);
+		assert.deepEqual(owner, [{ login: 'rs.supervisor' }]);
+		assert.equal(node.count("SELECT count(*) FROM audit_log WHERE action = 'supervision.open'"), 4);
+	});
+
+	it("lists the items for the department's supervisor only", async () => {
+		const sup = await login(node.url, 'rs.supervisor');
+		const r = await get('/api/v1/supervision', sup);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.next, null);
+		assert.equal(r.json.items.length, 3, 'two demo rs cases and case A');
+		const a = r.json.items.find((i) => i.case_id === caseA);
+		assert.deepEqual(
+			{ ...a, id: 0 },
+			{
+				id: 0,
+				kind: 'overdue',
+				title: `超期督办：办件 ${caseANo} 已超过办理时限`,
+				opened_at: TL,
+				due_date: '2026-03-27',
+				status: 'open',
+				overdue: false,
+				owner: '督查员 吴霞',
+				case_id: caseA,
+				case_no: caseANo,
+			},
+		);
+		const k = await get('/api/v1/supervision?kind=bad_rating', sup);
+		assert.deepEqual(k.json.items, []);
+		const paged = await get('/api/v1/supervision?limit=2', sup);
+		assert.equal(paged.json.items.length, 2);
+		assert.equal(typeof paged.json.next, 'string');
+		const rest = await get(`/api/v1/supervision?limit=2&cursor=${paged.json.next}`, sup);
+		assert.equal(rest.json.items.length, 1);
+		assert.equal(rest.json.next, null);
+
+		const other = await login(node.url, 'scjg.supervisor');
+		const o = await get('/api/v1/supervision', other);
+		assert.equal(o.status, 200);
+		assert.deepEqual(o.json, { items: [], next: null });
+		const clerkTry = await get('/api/v1/supervision', clerk);
+		assert.equal(clerkTry.status, 401, 'the T0 session has expired');
+		clerk = await login(node.url, 'rs.clerk');
+		assert.equal((await get('/api/v1/supervision', clerk)).status, 403);
+	});
+
+	it('records one escalate event in the case history', async () => {
+		cit.token = await login(node.url, cit.idn);
+		const r = await get(`/api/v1/cases/${caseA}`, cit.token);
+		assert.equal(r.status, 200, r.text);
+		const esc = r.json.history.filter((e) => e.action === 'escalate');
+		assert.equal(esc.length, 1);
+		assert.equal(esc[0].actor.role, 'system');
+		assert.equal(esc[0].from, 'submitted');
+		assert.equal(esc[0].to, 'submitted');
+		assert.equal(esc[0].at, TL);
+		assert.equal(esc[0].comment, '超过办理时限，已转督办');
+		assert.equal(r.json.state, 'submitted', 'escalation does not change the state');
+		assert.equal(node.count(`SELECT count(*) FROM case_events WHERE action = 'escalate'`), 4);
+	});
+
+	it('filters the inbox by timer', async () => {
+		const r = await get('/api/v1/cases?timer=overdue', clerk);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.items.length, 3);
+		assert.ok(r.json.items.every((i) => i.deadline.timer === 'overdue'));
+		const a = r.json.items.find((i) => i.id === caseA);
+		assert.ok(a);
+		/* Due Mon 03-09; on Fri 03-20 that is 9 working days late. */
+		assert.equal(a.deadline.remaining_workdays, -9);
+		assert.ok(!r.json.items.some((i) => i.id === caseP));
+		const p = await get('/api/v1/cases?timer=paused', clerk);
+		assert.deepEqual(p.json.items.map((i) => i.id), [caseP]);
+		const bad = await get('/api/v1/cases?timer=late', clerk);
+		assert.equal(bad.status, 400);
+		assert.equal(bad.json.errors[0].field, 'timer');
+	});
+
+	it('opens a bad_rating item for a rating of 2 with a comment', async () => {
+		caseB = (await submit('sla B')).id;
+		const na = await post(`/api/v1/cases/${caseB}/not-accept`, clerk, { reason: '不符合申领条件' });
+		assert.equal(na.status, 200, na.text);
+		assert.equal(na.json.state, 'not_accepted');
+
+		const noComment = await post(`/api/v1/cases/${caseB}/rating`, cit.token, { stars: 2 });
+		assert.equal(noComment.status, 400, noComment.text);
+		assert.equal(noComment.json.errors[0].field, 'comment');
+		assert.equal(noComment.json.errors[0].reason, 'required');
+		assert.equal(node.count(`SELECT count(*) FROM ratings WHERE case_id = ${caseB}`), 0);
+
+		const r = await post(`/api/v1/cases/${caseB}/rating`, cit.token, { stars: 2, comment: '等了很久才告知不受理' });
+		assert.equal(r.status, 201, r.text);
+		assert.deepEqual(r.json.rating, { stars: 2, comment: '等了很久才告知不受理', at: TL });
+		const rows = node.sql(
+			`SELECT kind, status, dept_id, (SELECT login FROM users WHERE id = owner_id) AS owner FROM supervision_items WHERE case_id = ${caseB}`,
+		);
+		assert.deepEqual(rows, [{ kind: 'bad_rating', status: 'open', dept_id: 3, owner: 'rs.supervisor' }]);
+
+		const sup = await login(node.url, 'rs.supervisor');
+		const l = await get('/api/v1/supervision?kind=bad_rating', sup);
+		assert.equal(l.json.items.length, 1);
+		assert.equal(l.json.items[0].case_id, caseB);
+		assert.equal(l.json.items[0].title, `差评整改：办件 ${caseB} 评价 2 星`);
+		assert.equal(l.json.items[0].due_date, '2026-04-13');
+	});
+
+	it('closes an item once, with an outcome, in its own department only', async () => {
+		const sup = await login(node.url, 'rs.supervisor');
+		const other = await login(node.url, 'scjg.supervisor');
+		const id = node.sql(`SELECT id FROM supervision_items WHERE case_id = ${caseB}`)[0].id;
+		const path = `/api/v1/supervision/${id}/close`;
+
+		let r = await post(path, other, { outcome: '越权关闭' });
+		assert.equal(r.status, 403, r.text);
+		r = await post(path, sup, {});
+		assert.equal(r.status, 400, r.text);
+		assert.equal(r.json.errors[0].field, 'outcome');
+		assert.deepEqual(node.sql(`SELECT status, outcome FROM supervision_items WHERE id = ${id}`), [
+			{ status: 'open', outcome: null },
+		]);
+
+		r = await post(path, sup, { outcome: '已约谈经办人，向申请人说明不受理原因并致歉' });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.json, { id, status: 'closed' });
+		r = await post(path, sup, { outcome: '再次关闭' });
+		assert.equal(r.status, 409, r.text);
+		assert.equal(r.json.errors[0].field, 'status');
+		assert.equal(r.json.errors[0].reason, 'closed');
+		const row = node.sql(
+			`SELECT s.status, s.outcome, u.login FROM supervision_items s JOIN users u ON u.id = s.closed_by WHERE s.id = ${id}`,
+		);
+		assert.deepEqual(row, [{ status: 'closed', outcome: '已约谈经办人，向申请人说明不受理原因并致歉', login: 'rs.supervisor' }]);
+
+		const closed = await get('/api/v1/supervision?status=closed', sup);
+		assert.deepEqual(closed.json.items.map((i) => [i.id, i.outcome]), [[id, '已约谈经办人，向申请人说明不受理原因并致歉']]);
+		const nf = await post('/api/v1/supervision/999999/close', sup, { outcome: '不存在' });
+		assert.equal(nf.status, 404);
+
+		const v = node.cli(['audit', 'verify']);
+		assert.equal(v.code, 0, v.stdout + v.stderr);
+	});
+});
