@@ -141,6 +141,7 @@ CREATE TABLE cases (
   rated INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL,
   idem_key TEXT,
+  idem_hash TEXT,                 -- SM3 of the request a key was first used with
   UNIQUE (applicant_id, idem_key)
 ) STRICT;
 CREATE INDEX cases_dept ON cases(dept_id, due_at, id);

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "domain/auth.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void
@@ -54,8 +55,11 @@ h_login(struct req *r)
 		return;
 	err_clear(&err);
 	if (auth_login(req_db(r), login, password, token, &expires, &uid, &err) < 0) {
-		if (err.code == ZT_ELIMIT)
-			req_add_header(r, "Retry-After", "900");
+		if (err.code == ZT_ELIMIT) {
+			char secs[24];
+			snprintf(secs, sizeof(secs), "%lld", (long long)auth_retry_after(login));
+			req_add_header(r, "Retry-After", secs);
+		}
 		reply_err(r, &err);
 		return;
 	}

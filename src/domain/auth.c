@@ -72,6 +72,17 @@ throttle_record(const char *login, int failed)
 	pthread_mutex_unlock(&throttle_mu);
 }
 
+int64_t
+auth_retry_after(const char *login)
+{
+	char norm[64];
+
+	snprintf(norm, sizeof(norm), "%s", login);
+	if (strlen(norm) == 18 && norm[17] == 'x')
+		norm[17] = 'X';
+	return throttle_check(norm);
+}
+
 /* ---- sessions ---- */
 
 int

@@ -41,6 +41,8 @@ int auth_register(const struct register_in *in, int64_t *user_id, struct zt_err 
  * the bearer token (shown once, never stored). */
 int auth_login(db_conn *rc, const char *login, const char *password, char token[AUTH_TOKEN_LEN],
 	       int64_t *expires_at, int64_t *user_id, struct zt_err *err);
+/* Seconds until login may try again (0 when not throttled). */
+int64_t auth_retry_after(const char *login);
 /* Revokes the session of token. */
 int auth_logout(const char *token, int64_t user_id, struct zt_err *err);
 /* Creates an official. by = NULL for the CLI (system). A dept_admin may

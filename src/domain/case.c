@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/xmalloc.h"
+#include "crypto/sm3.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,7 +393,26 @@ struct submit_job {
 	const struct case_submit_in *in;
 	int64_t id;
 	int replayed;
+	char fingerprint[SM3_HEX_LEN];
 };
+
+/* SM3 of the request's meaning, so a retried Idempotency-Key can be told
+ * from the same key reused for a different application. */
+static void
+fingerprint(const struct case_submit_in *in, char out[SM3_HEX_LEN])
+{
+	json_t *m = json_array(), *all;
+	char *text;
+
+	for (int i = 0; i < in->nmaterials; i++)
+		json_array_append_new(m, json_pack("[i, s, s]", in->materials[i].seq,
+						   in->materials[i].name, in->materials[i].file));
+	all = json_pack("{s:s, s:O, s:o}", "item", in->item_code, "form", in->form, "materials", m);
+	text = json_dumps(all, JSON_COMPACT | JSON_SORT_KEYS);
+	sm3_hex(text, strlen(text), out);
+	free(text);
+	json_decref(all);
+}
 
 static int
 tx_submit(db_conn *c, void *arg, struct zt_err *err)
@@ -406,17 +426,24 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 
 	if (in->idem_key) {
 		db_stmt *s = db_prepare(
-		    c, "SELECT id FROM cases WHERE applicant_id = ?1 AND idem_key = ?2", err);
+		    c, "SELECT id, idem_hash FROM cases WHERE applicant_id = ?1 AND idem_key = ?2",
+		    err);
 		if (s == NULL)
 			return err->code;
 		db_bind_int(s, 1, j->by->user_id);
 		db_bind_text(s, 2, in->idem_key);
 		rc = db_step(s, err);
+		int same = 1;
 		if (rc == DB_ROW) {
 			j->id = db_col_int(s, 0);
 			j->replayed = 1;
+			same = !db_col_isnull(s, 1) && strcmp(db_col_text(s, 1), j->fingerprint) == 0;
 		}
 		db_reset(s);
+		if (!same)
+			return err_set(err, ZT_ERULE, "Idempotency-Key", "key_reused",
+				       "this Idempotency-Key was already used for a different "
+				       "application");
 		if (rc != DB_DONE)
 			return rc < 0 ? rc : 0;
 	}
@@ -448,8 +475,8 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_stmt *s = db_prepare(c,
 				"INSERT INTO cases (item_id, dept_id, applicant_id, state, form,"
 				" submitted_at, promised_days, phase, clock_start, clock_limit,"
-				" due_day, due_at, warn_at, updated_at, idem_key)"
-				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14)"
+				" due_day, due_at, warn_at, updated_at, idem_key, idem_hash)"
+				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14,?15)"
 				" RETURNING id",
 				err);
 	if (s == NULL) {
@@ -470,6 +497,7 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_int(s, 12, r.due_at);
 	db_bind_int(s, 13, r.warn_at);
 	db_bind_text(s, 14, in->idem_key);
+	db_bind_text(s, 15, in->idem_key ? j->fingerprint : NULL);
 	free(form);
 	rc = db_step(s, err);
 	if (rc == DB_ROW)
@@ -509,8 +537,12 @@ int
 case_submit(const struct principal *by, const struct case_submit_in *in, int64_t *case_id,
 	    int *replayed, struct zt_err *err)
 {
-	struct submit_job j = {by, in, 0, 0};
-	int rc = db_write(tx_submit, &j, err);
+	struct submit_job j = {by, in, 0, 0, ""};
+	int rc;
+
+	if (in->idem_key)
+		fingerprint(in, j.fingerprint);
+	rc = db_write(tx_submit, &j, err);
 
 	if (rc < 0)
 		return rc;

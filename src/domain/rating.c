@@ -65,8 +65,15 @@ tx_rate(db_conn *c, void *arg, struct zt_err *err)
 	if (rc < 0)
 		return rc;
 	if (j->stars <= 2) {
-		snprintf(title, sizeof(title), "差评整改：办件 %lld 评价 %d 星", (long long)j->id,
-			 j->stars);
+		char no[40] = "";
+		db_stmt *q = db_prepare(c, "SELECT case_no FROM cases WHERE id = ?1", err);
+		if (q == NULL)
+			return err->code;
+		db_bind_int(q, 1, j->id);
+		if (db_step(q, err) == DB_ROW)
+			snprintf(no, sizeof(no), "%s", db_col_text(q, 0));
+		db_reset(q);
+		snprintf(title, sizeof(title), "差评整改：办件 %s 评价 %d 星", no, j->stars);
 		rc = supervise_open(c, "bad_rating", j->id, dept, title, cfg.rectify_days,
 				    j->by->user_id, err);
 	}

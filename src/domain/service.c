@@ -554,6 +554,22 @@ chars(const char *s)
 	return n;
 }
 
+/* "%term%" with the term's own %, _ and \ taken literally. */
+static void
+like_pattern(const char *term, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	out[o++] = '%';
+	for (const char *p = term; *p && o + 4 < cap; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+}
+
 static void
 region_prefix(const char *code, char out[8])
 {
@@ -621,8 +637,10 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 		if (chars(terms[i]) >= 3)
 			continue;
 		/* Short terms: substring scan (trigrams need 3 characters). */
-		snprintf(like[np], sizeof(like[np]), "%%%s%%", terms[i]);
-		buf_printf(&sql, " AND (service_fts.name LIKE ?%d OR service_fts.guide LIKE ?%d)",
+		like_pattern(terms[i], like[np], sizeof(like[np]));
+		buf_printf(&sql,
+			   " AND (service_fts.name LIKE ?%d ESCAPE '\\' OR service_fts.guide LIKE"
+			   " ?%d ESCAPE '\\')",
 			   10 + k, 10 + k);
 		k++;
 		np++;

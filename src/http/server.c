@@ -26,6 +26,18 @@ static struct MHD_Daemon *daemon_h;
 static int bound_port;
 static char tmp_dir[600];
 
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static struct req *
 req_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
@@ -310,6 +322,27 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Percent-decodes in place like libmicrohttpd does, except that %00 becomes
+ * 0x01: a decoded NUL would silently cut "/files/<id>%00junk" down to
+ * "/files/<id>"; 0x01 keeps the junk visible so the path fails to match. */
+static size_t
+on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+
+	for (const char *p = s; *p; p++) {
+		int hi, lo;
+		if (p[0] == '%' && (hi = hexdigit(p[1])) >= 0 && (lo = hexdigit(p[2])) >= 0) {
+			char ch = (char)(hi << 4 | lo);
+			*w++ = ch ? ch : '\x01';
+			p += 2;
+		} else
+			*w++ = *p;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -348,7 +381,8 @@ server_start(struct zt_err *err)
 			     MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
 			     (unsigned)cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-			     10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
+			     10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+			     MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_h == NULL)
 		return err_set(err, ZT_EUNAVAIL, "listen", "bind", "cannot listen on %s:%d",

@@ -28,6 +28,12 @@
  *      ZT_UPLOAD_MAX -> 201; empty -> 400 file/required; no temporary file left.
  *   6. Catalog: promised_days > legal_days (scjg.admin) -> 422
  *      promised_days/exceeds_legal.
+ *   7. Bounds: a string over 64 KiB -> 400 too_long, a list over 1000 -> 400
+ *      too_many; a wrong method -> 405; PNG and OFD are recognised by content.
+ *   8. A resubmission naming another user's file -> 422 and the case stays in
+ *      needs_supplement with its clock still paused.
+ *   9. Search treats its query as text: "%" and "_" match only items that
+ *      contain them (none) - a fixed bug, see the test.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -80,7 +86,7 @@ describe('input validation', () => {
 
 	/* Runs fn, checks the problem answer and that nothing changed. */
 	async function refused(fn, status, { type, field, reason } = {}) {
-		const before = counts();
+		const was = counts();
 		const r = await fn();
 		assert.equal(r.status, status, r.text);
 		assert.match(String(r.headers['content-type'] ?? r.headers.get?.('content-type')), /^application\/problem\+json/);
@@ -89,7 +95,7 @@ describe('input validation', () => {
 		if (type) assert.equal(body.type, `/problems/${type}`);
 		if (field !== undefined) assert.equal(body.errors[0].field, field, r.text);
 		if (reason) assert.equal(body.errors[0].reason, reason, r.text);
-		assert.deepEqual(counts(), before);
+		assert.deepEqual(counts(), was);
 		return body;
 	}
 
@@ -236,6 +242,25 @@ describe('input validation', () => {
 			422,
 			{ type: 'rule_violation', field: 'materials[0].file', reason: 'unknown_file' },
 		);
+		/* The case row, its number and the first material are written before
+		 * the second material is found foreign: all of it must roll back. */
+		await refused(
+			() =>
+				submit(
+					{
+						...goodCase(),
+						materials: [
+							{ seq: 1, name: '身份证明', file: fileOwn },
+							{ seq: 2, name: '解除劳动关系证明', file: fileOther },
+						],
+					},
+					cit.token,
+					{ 'Idempotency-Key': 'input-rollback-1' },
+				),
+			422,
+			{ field: 'materials[1].file', reason: 'unknown_file' },
+		);
+		assert.equal(node.count("SELECT count(*) FROM cases WHERE idem_key = 'input-rollback-1'"), 0);
 		await refused(
 			() => submit({ ...goodCase(), materials: [{ seq: 1, name: '身份证明', file: fileOwn }] }),
 			422,
@@ -308,31 +333,34 @@ describe('input validation', () => {
 			'/../../etc/passwd',
 			'/%2e%2e/%2e%2e/etc/passwd',
 		]) {
-			const before = counts();
+			const was = counts();
 			const r = await rawRequest(node.url, 'GET', p, { headers: h });
 			assert.equal(r.status, 404, `${p}: ${r.status} ${r.text}`);
 			assert.ok(!r.text.includes('root:'), p);
 			assert.ok(!r.text.includes('SQLite format'), p);
 			assert.ok(!r.text.includes('%PDF'), p);
-			assert.deepEqual(counts(), before);
+			assert.deepEqual(counts(), was);
 		}
+		const clerk = await login(node.url, 'rs.clerk');
+		const was = counts();
 		const sneaky = await rawRequest(node.url, 'POST', '/api/v1/cases/1;DROP/accept', {
-			headers: { ...h, 'Content-Type': 'application/json' },
+			headers: { Authorization: `Bearer ${clerk}`, 'Content-Type': 'application/json' },
 			body: '{}',
 		});
-		assert.ok(sneaky.status === 404 || sneaky.status === 403, `${sneaky.status}`);
+		assert.equal(sneaky.status, 404, sneaky.text);
+		assert.deepEqual(counts(), was);
 		assert.equal(node.count("SELECT count(*) FROM sqlite_master WHERE name = 'cases'"), 1);
 	});
 
 	/*
-	 * SERVER BUG (kept failing on purpose): an encoded NUL byte in the path is
+	 * Regression (a bug found and fixed): an encoded NUL byte in the path is
 	 * decoded by libmicrohttpd and silently truncates the path, so
 	 * "/api/v1/files/<id>%00anything" serves <id> and "/api/v1/cases/1%00;DROP"
 	 * answers case 1 (the access log even records the truncated path). A path
 	 * holding a NUL must not name a resource: expected 404 like any other
 	 * malformed id.
 	 */
-	it('answers 404 to a path with an encoded NUL byte (SERVER BUG: path truncated at NUL)', async () => {
+	it('answers 404 to a path with an encoded NUL byte (regression)', async () => {
 		const h = { Authorization: `Bearer ${cit.token}` };
 		const ok = await submit(goodCase());
 		assert.equal(ok.status, 201, ok.text);
@@ -384,17 +412,106 @@ describe('input validation', () => {
 		});
 		assert.equal(b.errors.length, 1);
 
-		const before = countFiles(join(node.dataDir, 'files'));
+		const was = countFiles(join(node.dataDir, 'files'));
 		const ok = await upload(node.url, cit.token, exact);
 		assert.equal(ok.status, 201, ok.text);
 		assert.equal(ok.json.size, UPLOAD_MAX);
-		assert.equal(countFiles(join(node.dataDir, 'files')), before + 1);
+		assert.equal(countFiles(join(node.dataDir, 'files')), was + 1);
 		/* The same content again is stored once. */
 		const again = await upload(node.url, cit.token, exact);
 		assert.equal(again.status, 201);
 		assert.equal(again.json.id, ok.json.id);
-		assert.equal(countFiles(join(node.dataDir, 'files')), before + 1);
+		assert.equal(countFiles(join(node.dataDir, 'files')), was + 1);
 		assert.equal(node.count(`SELECT count(*) FROM files WHERE hash = '${ok.json.id}'`), 1);
+	});
+
+	it('enforces JSON bounds and methods', async () => {
+		await refused(() => submit({ ...goodCase(), form: { note: 'x'.repeat(65537) } }), 400, {
+			field: 'form.note',
+			reason: 'too_long',
+		});
+		await refused(() => submit({ ...goodCase(), form: { list: Array(1001).fill(1) } }), 400, {
+			field: 'form.list',
+			reason: 'too_many',
+		});
+		await refused(() => api(node.url, 'DELETE', '/api/v1/cases/1', { token: cit.token }), 405, {
+			type: 'method_not_allowed',
+		});
+		await refused(() => api(node.url, 'PUT', '/api/v1/me', { token: cit.token, json: {} }), 405);
+		await refused(() => api(node.url, 'GET', '/api/v1/nothing-here', { token: cit.token }), 404);
+	});
+
+	it('recognises PNG and OFD by content', async () => {
+		const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR png body')]);
+		let r = await upload(node.url, cit.token, png, 'application/octet-stream');
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.json.mime, 'image/png');
+		let g = await api(node.url, 'GET', `/api/v1/files/${r.json.id}`, { token: cit.token });
+		assert.equal(g.headers.get('content-type'), 'image/png');
+		/* A ZIP whose first entry is OFD.xml (local file header, name length 7). */
+		const head = Buffer.alloc(30);
+		head.write('PK\x03\x04', 0, 'latin1');
+		head.writeUInt16LE(7, 26);
+		const ofd = Buffer.concat([head, Buffer.from('OFD.xml<ofd:OFD/>')]);
+		r = await upload(node.url, cit.token, ofd, 'application/zip');
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.json.mime, 'application/ofd');
+		/* Any other ZIP is refused. */
+		const zip = Buffer.concat([head, Buffer.from('evil.sh#!/bin/sh')]);
+		await refused(() => upload(node.url, cit.token, zip, 'application/ofd'), 415);
+		g = await api(node.url, 'GET', `/api/v1/files/${r.json.id}`, { token: cit.token });
+		assert.equal(g.headers.get('content-type'), 'application/ofd');
+		/* The login accepts a lower-case x check character too. */
+		const lx = await api(node.url, 'POST', '/api/v1/auth/login', {
+			json: { login: node.sql("SELECT login FROM users WHERE login LIKE '%X' LIMIT 1")[0].login.toLowerCase(), password: DEMO_PASSWORD },
+		});
+		assert.equal(lx.status, 200, lx.text);
+	});
+
+	it("refuses a resubmission with another user's file and keeps the pause", async () => {
+		const c = await submit(goodCase());
+		assert.equal(c.status, 201, c.text);
+		const clerk = await login(node.url, 'rs.clerk');
+		const s = await api(node.url, 'POST', `/api/v1/cases/${c.json.id}/supplement`, {
+			token: clerk,
+			json: { missing: ['解除劳动关系证明原件扫描件'] },
+		});
+		assert.equal(s.status, 200, s.text);
+		const state = () =>
+			node.sql(`SELECT state, paused_on IS NOT NULL AS paused, pause_wd, due_day FROM cases WHERE id = ${c.json.id}`)[0];
+		const was = state();
+		await refused(
+			() =>
+				api(node.url, 'POST', `/api/v1/cases/${c.json.id}/resubmit`, {
+					token: cit.token,
+					json: { materials: [{ seq: 2, name: '别人的文件', file: fileOther }] },
+				}),
+			422,
+			{ field: 'materials[0].file', reason: 'unknown_file' },
+		);
+		await refused(() => api(node.url, 'POST', `/api/v1/cases/${c.json.id}/resubmit`, { token: cit.token, json: {} }), 400, {
+			field: 'materials',
+			reason: 'required',
+		});
+		assert.deepEqual(state(), was);
+		assert.equal(was.state, 'needs_supplement');
+		assert.equal(was.paused, 1);
+	});
+
+	/*
+	 * Regression (a bug found and fixed): short search terms (1-2 characters)
+	 * are matched with LIKE '%term%' without escaping, so the wildcards "%" and
+	 * "_" match every item: GET /api/v1/services?q=%25 and ?q=_ return the whole
+	 * published catalog. No item contains either character, so both must
+	 * return no items.
+	 */
+	it('searches for "%" and "_" literally (regression)', async () => {
+		for (const q of ['%25', '_', '%25%25', '__']) {
+			const r = await api(node.url, 'GET', `/api/v1/services?q=${q}`);
+			assert.equal(r.status, 200);
+			assert.deepEqual(r.json.items.map((i) => i.code), [], `q=${decodeURIComponent(q)}`);
+			assert.equal(r.json.next, null);
+		}
 	});
 
 	it('refuses a service item promising more than the legal limit', async () => {

@@ -26,9 +26,13 @@
  *  12. The applicant rates 5 -> rating present; rating again -> 409 already_rated.
  *  13. History holds every action in order with actor roles and data.
  *  14. Idempotency-Key: the same key twice -> 201 then 200 with
- *      Idempotent-Replayed: true, the same case id, one row in `cases`.
- *  15. `zhengtong audit verify` exits 0 and counts every audit_log row; the
- *      sysadmin's GET /api/v1/audit/verify agrees.
+ *      Idempotent-Replayed: true, the same case id, one row in `cases`; ten
+ *      concurrent submissions with one key -> one 201, nine replays, one row.
+ *  15. The applicant's own list pages newest first with limit=1 to next=null.
+ *  16. `zhengtong audit verify` exits 0 and counts every audit_log row; the
+ *      sysadmin's GET /api/v1/audit/verify agrees. After one audit row is
+ *      altered in the database, both report the chain broken at that row
+ *      (CLI exit 1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -42,13 +46,12 @@ const ITEM = '520102-RS-GF-001';
 const MISSING = ['解除或终止劳动关系证明（须加盖单位公章）'];
 
 describe('citizen journey', () => {
-	let node, url;
+	let node;
 	let idn, me, token, clerk, reviewer;
 	let file1, file2, file3, caseId, caseNo;
 
 	before(async () => {
 		node = await startNode({ now: T0 });
-		url = node.url;
 	});
 	after(async () => {
 		await node?.stop();
@@ -433,6 +436,22 @@ describe('citizen journey', () => {
 		assert.deepEqual(h[6].data, { delivery: 'electronic' });
 		assert.deepEqual(h[7].data, { stars: 5 });
 		assert.equal(node.count(`SELECT count(*) FROM case_events WHERE case_id = ${caseId}`), 8);
+		/* Every step is also in the audit chain, in the same order. */
+		assert.deepEqual(
+			node
+				.sql(`SELECT action FROM audit_log WHERE object_type = 'case' AND object_id = '${caseId}' ORDER BY seq`)
+				.map((r) => r.action),
+			[
+				'case.submit',
+				'case.supplement',
+				'case.resubmit',
+				'case.accept',
+				'case.visit',
+				'case.approve',
+				'case.deliver',
+				'case.rate',
+			],
+		);
 	});
 
 	it('replays a submission with the same Idempotency-Key', async () => {
@@ -462,6 +481,68 @@ describe('citizen journey', () => {
 		assert.equal(node.count(`SELECT count(*) FROM cases WHERE applicant_id = ${me}`), 3);
 	});
 
+	/*
+	 * Regression (a bug found and fixed): reusing an Idempotency-Key with a
+	 * different request body silently replays the first case (200,
+	 * Idempotent-Replayed: true) although the client asked for something else.
+	 * draft-ietf-httpapi-idempotency-key-header (section 2.7) requires 422 for
+	 * a key reused with a different payload; nothing may be created.
+	 */
+	it('refuses an Idempotency-Key reused for a different application (regression)', async () => {
+		const u = await upload(node.url, token, pdf('journey other item'));
+		const key = 'journey-7f3a9c'; /* used above for 520102-RS-GG-002 */
+		const cases = node.count('SELECT count(*) FROM cases');
+		const r = await post(
+			'/api/v1/cases',
+			token,
+			{
+				item_code: ITEM,
+				materials: [
+					{ seq: 1, name: '身份证.pdf', file: u.json.id },
+					{ seq: 2, name: '解除劳动关系证明.pdf', file: u.json.id },
+				],
+			},
+			{ 'Idempotency-Key': key },
+		);
+		assert.equal(node.count('SELECT count(*) FROM cases'), cases);
+		assert.equal(r.status, 422, `${r.status} ${r.text.slice(0, 120)}`);
+		assert.equal(r.json.errors[0].field, 'Idempotency-Key');
+	});
+
+	it('replays concurrent submissions with one Idempotency-Key into one case', async () => {
+		const u = await upload(node.url, token, pdf('journey concurrent'));
+		const body = { item_code: '520102-RS-GG-002', materials: [{ seq: 1, name: '身份证明.pdf', file: u.json.id }] };
+		const key = 'journey-concurrent-01';
+		const rs = await Promise.all(
+			Array.from({ length: 10 }, () => post('/api/v1/cases', token, body, { 'Idempotency-Key': key })),
+		);
+		const statuses = rs.map((r) => r.status).sort();
+		assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+		const ids = new Set(rs.map((r) => r.json.id));
+		assert.equal(ids.size, 1);
+		assert.equal(rs.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 9);
+		assert.equal(node.count(`SELECT count(*) FROM cases WHERE idem_key = '${key}'`), 1);
+		assert.equal(node.count(`SELECT count(*) FROM case_events WHERE case_id = ${[...ids][0]}`), 1);
+	});
+
+	it("pages the applicant's own cases newest first", async () => {
+		const all = node.sql(`SELECT id FROM cases WHERE applicant_id = ${me} ORDER BY id DESC`).map((r) => r.id);
+		assert.equal(all.length, 4);
+		const seen = [];
+		let cursor = null;
+		for (let i = 0; i < 10; i++) {
+			const r = await get('/api/v1/cases?limit=1' + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''), token);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.items.length, 1);
+			seen.push(r.json.items[0].id);
+			cursor = r.json.next;
+			if (cursor === null) break;
+		}
+		assert.deepEqual(seen, all);
+		const delivered = await get('/api/v1/cases?state=delivered', token);
+		assert.deepEqual(delivered.json.items.map((i) => i.id), [caseId]);
+	});
+
 	it('verifies the audit chain (CLI and API)', async () => {
 		const n = node.count('SELECT count(*) FROM audit_log');
 		assert.ok(n > 50, `audit_log has ${n} rows`);
@@ -472,5 +553,16 @@ describe('citizen journey', () => {
 		const r = await get('/api/v1/audit/verify', admin);
 		assert.equal(r.status, 200);
 		assert.deepEqual(r.json, { ok: true, checked: n + 1 }, 'the admin sign-in added one record');
+
+		/* Fault injection: alter one record behind the server's back. */
+		const seq = node.count(`SELECT min(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '${caseId}'`);
+		node.sql(`UPDATE audit_log SET data = '{"to":"denied"}' WHERE seq = ${seq}`);
+		const broken = node.cli(['audit', 'verify']);
+		assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+		assert.match(broken.stdout, new RegExp(`^audit chain BROKEN at sequence ${seq}: `));
+		const b = await get('/api/v1/audit/verify', admin);
+		assert.equal(b.status, 200);
+		assert.equal(b.json.ok, false);
+		assert.equal(b.json.first_bad_seq, seq);
 	});
 });

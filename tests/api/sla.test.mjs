@@ -2,14 +2,22 @@
  * sla.test.mjs - deadlines, escalation of overdue cases and bad ratings (督办, 好差评).
  *
  * Test plan (frozen clock, server restarted to move it; background sweep off):
- *   T0 = Mon 2026-03-02 10:00. The demo data holds three open cases (rs: one
- *   submitted, one accepted; mz: one submitted) and one approved (closed) case.
+ *   T0 = Mon 2026-03-02 00:30 (+08:00; still Sunday in UTC). The demo data
+ *   holds three open cases (rs: one submitted, one accepted; mz: one
+ *   submitted) and one approved (closed) case, all made at T0.
  *   1. A citizen submits case A (失业保险金申领) and case P, and the clerk puts P
- *      into needs_supplement (paused). A's acceptance deadline is 2026-03-09.
- *      `zhengtong sla sweep` at T0 prints "escalated 0 overdue case(s)".
+ *      into needs_supplement (paused). A's number carries 20260302 and its
+ *      acceptance deadline is Mon 2026-03-09 (5 working days after Monday, not
+ *      after Sunday). `zhengtong sla sweep` at T0 prints "escalated 0 overdue
+ *      case(s)".
  *   2. Fri 03-06 (the last working day before the due day): A's timer is
  *      "warning" and inbox timer=warning lists it; a sweep escalates 0.
- *   3. Fri 03-20, far after every deadline: the first sweep prints exactly
+ *   2b. Mon 03-09 23:59:59, the last second of the due day: A is still not
+ *      overdue (timer warning, 0 working days left) and a sweep escalates 0.
+ *   3. The server is killed (SIGKILL) and started at Fri 03-20, far after
+ *      every deadline; all earlier writes survived. The first sweep, run while
+ *      the server takes 8 new applications (all 201, the chain stays intact),
+ *      prints exactly
  *      "escalated 4 overdue case(s)" (A + the 3 open demo cases; not P, not the
  *      closed one); a second sweep escalates 0; the API sweep escalates 0.
  *      supervision_items has exactly one 'overdue' row per overdue case, owned
@@ -18,21 +26,31 @@
  *      (filters kind/status); scjg.supervisor sees none.
  *   5. A's history has exactly one "escalate" event (actor system).
  *   6. Inbox timer=overdue lists exactly the rs overdue cases with negative
- *      remaining working days; timer=paused lists P.
+ *      remaining working days; timer=paused lists P; the whole inbox pages
+ *      with limit=1 through the same cases in the same order as one page.
  *   7. A rating of 2 without a comment -> 400 comment/required, nothing stored;
  *      with a comment -> 201 and one 'bad_rating' item due after 15 working days
  *      (2026-04-13, across 清明 04-04..04-06).
  *   8. The supervisor closes the item with an outcome -> 200; closing again ->
  *      409 status/closed; a supervisor of another department -> 403; no
  *      outcome -> 400; the row is unchanged by the refusals.
+ *   8b. With ZT_SLA_INTERVAL set, the server sweeps by itself at start: on
+ *      Thu 04-30 the 8 applications of step 3 (due 03-27) are escalated once,
+ *      and the log says so.
+ *   9. Across the new year (a second node at Mon 2025-12-29 09:00): 元旦
+ *      2026-01-01..03 are skipped and Sunday 2026-01-04 (调休) counts, so a
+ *      3-working-day promise accepted on 12-29 is due on that Sunday and the
+ *      5-day acceptance clock ends Tue 2026-01-06.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { api, login, newCitizen, pdf, startNode, upload } from './lib/node.mjs';
 
-const T0 = '2026-03-02T10:00:00+08:00';
+/* 00:30 China time is still Sunday in UTC: the day must be taken in +08:00. */
+const T0 = '2026-03-02T00:30:00+08:00';
 const TW = '2026-03-06T11:00:00+08:00';
+const TE = '2026-03-09T23:59:59+08:00';
 const TL = '2026-03-20T10:00:00+08:00';
 
 describe('SLA escalation and supervision', () => {
@@ -74,6 +92,8 @@ describe('SLA escalation and supervision', () => {
 		caseA = a.id;
 		caseANo = a.case_no;
 		assert.equal(a.deadline.due_date, '2026-03-09');
+		assert.equal(a.submitted_at, T0);
+		assert.equal(a.case_no, `52010220260302${String(caseA).padStart(6, '0')}`);
 		caseP = (await submit('sla P')).id;
 		const s = await post(`/api/v1/cases/${caseP}/supplement`, clerk, { missing: ['身份证明（清晰件）'] });
 		assert.equal(s.status, 200, s.text);
@@ -90,8 +110,11 @@ describe('SLA escalation and supervision', () => {
 		clerk = await login(node.url, 'rs.clerk');
 		const r = await get(`/api/v1/cases?timer=warning`, clerk);
 		assert.equal(r.status, 200, r.text);
-		const ids = r.json.items.map((i) => i.id);
-		assert.ok(ids.includes(caseA), `warning list ${JSON.stringify(ids)} has case A`);
+		/* Demo case 1 (失业保险金申领, submitted at T0) and A are both due Mon 03-09. */
+		assert.deepEqual(r.json.items.map((i) => [i.id, i.item_name]), [
+			[1, '失业保险金申领'],
+			[caseA, '失业保险金申领'],
+		]);
 		const a = r.json.items.find((i) => i.id === caseA);
 		assert.equal(a.deadline.timer, 'warning');
 		assert.equal(a.deadline.remaining_workdays, 1);
@@ -110,11 +133,43 @@ describe('SLA escalation and supervision', () => {
 		]);
 	});
 
+	it('is not overdue until the due day has ended', async () => {
+		await node.restart({ now: TE });
+		clerk = await login(node.url, 'rs.clerk');
+		const r = await get(`/api/v1/cases/${caseA}`, clerk);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.deadline.timer, 'warning');
+		assert.equal(r.json.deadline.remaining_workdays, 0);
+		assert.equal(sweep().stdout, 'escalated 0 overdue case(s)\n');
+	});
+
 	it('escalates every overdue case exactly once', async () => {
-		await node.restart({ now: TL });
-		const first = sweep();
+		const was = node.sql('SELECT (SELECT count(*) FROM cases) AS c, (SELECT count(*) FROM case_events) AS e, (SELECT count(*) FROM audit_log) AS a')[0];
+		await node.restart({ now: TL, crash: true });
+		assert.deepEqual(
+			node.sql('SELECT (SELECT count(*) FROM cases) AS c, (SELECT count(*) FROM case_events) AS e, (SELECT count(*) FROM audit_log) AS a')[0],
+			was,
+			'every answered write survived the crash',
+		);
+		/* The CLI sweeps while the server takes new applications. */
+		cit.token = await login(node.url, cit.idn);
+		const f = await upload(node.url, cit.token, pdf('sla concurrent'));
+		const body = {
+			item_code: '520102-RS-GF-001',
+			materials: [
+				{ seq: 1, name: '身份证明.pdf', file: f.json.id },
+				{ seq: 2, name: '解除劳动关系证明.pdf', file: f.json.id },
+			],
+		};
+		const [first, ...subs] = await Promise.all([
+			node.cliAsync(['sla', 'sweep']),
+			...Array.from({ length: 8 }, () => post('/api/v1/cases', cit.token, body)),
+		]);
+		assert.deepEqual(subs.map((r) => r.status), Array(8).fill(201));
 		assert.equal(first.code, 0, first.stderr);
 		assert.equal(first.stdout, 'escalated 3 overdue case(s)\n');
+		const v = node.cli(['audit', 'verify']);
+		assert.equal(v.code, 0, v.stdout + v.stderr);
 		const second = sweep();
 		assert.equal(second.code, 0, second.stderr);
 		assert.equal(second.stdout, 'escalated 0 overdue case(s)\n');
@@ -150,6 +205,15 @@ describe('SLA escalation and supervision', () => {
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json.next, null);
 		assert.equal(r.json.items.length, 3, 'two demo rs cases and case A');
+		/* Only the item opened on 03-06 (due 03-13) is itself overdue now. */
+		assert.deepEqual(
+			r.json.items.map((i) => [i.due_date, i.overdue]),
+			[
+				['2026-03-13', true],
+				['2026-03-27', false],
+				['2026-03-27', false],
+			],
+		);
 		const a = r.json.items.find((i) => i.case_id === caseA);
 		assert.deepEqual(
 			{ ...a, id: 0 },
@@ -203,15 +267,33 @@ describe('SLA escalation and supervision', () => {
 	it('filters the inbox by timer', async () => {
 		const r = await get('/api/v1/cases?timer=overdue', clerk);
 		assert.equal(r.status, 200, r.text);
-		assert.equal(r.json.items.length, 3);
-		assert.ok(r.json.items.every((i) => i.deadline.timer === 'overdue'));
-		const a = r.json.items.find((i) => i.id === caseA);
-		assert.ok(a);
-		/* Due Mon 03-09; on Fri 03-20 that is 9 working days late. */
-		assert.equal(a.deadline.remaining_workdays, -9);
-		assert.ok(!r.json.items.some((i) => i.id === caseP));
+		/* Most urgent first: demo case 2 (due Thu 03-05), then demo case 1 and A
+		 * (due Mon 03-09): 11 and 9 working days late on Fri 03-20. */
+		assert.deepEqual(
+			r.json.items.map((i) => [i.id, i.state, i.deadline.timer, i.deadline.due_date, i.deadline.remaining_workdays]),
+			[
+				[2, 'accepted', 'overdue', '2026-03-05', -11],
+				[1, 'submitted', 'overdue', '2026-03-09', -9],
+				[caseA, 'submitted', 'overdue', '2026-03-09', -9],
+			],
+		);
 		const p = await get('/api/v1/cases?timer=paused', clerk);
 		assert.deepEqual(p.json.items.map((i) => i.id), [caseP]);
+		const whole = await get('/api/v1/cases?limit=100', clerk);
+		assert.equal(whole.json.next, null);
+		const order = whole.json.items.map((i) => i.id);
+		assert.equal(order.length, node.count('SELECT count(*) FROM cases WHERE dept_id = 3'));
+		assert.equal(order[order.length - 1], caseP, 'paused cases come last');
+		const walked = [];
+		let cursor = null;
+		for (let i = 0; i < 20; i++) {
+			const page = await get('/api/v1/cases?limit=1' + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''), clerk);
+			assert.equal(page.status, 200, page.text);
+			walked.push(...page.json.items.map((it) => it.id));
+			cursor = page.json.next;
+			if (cursor === null) break;
+		}
+		assert.deepEqual(walked, order);
 		const bad = await get('/api/v1/cases?timer=late', clerk);
 		assert.equal(bad.status, 400);
 		assert.equal(bad.json.errors[0].field, 'timer');
@@ -241,7 +323,8 @@ describe('SLA escalation and supervision', () => {
 		const l = await get('/api/v1/supervision?kind=bad_rating', sup);
 		assert.equal(l.json.items.length, 1);
 		assert.equal(l.json.items[0].case_id, caseB);
-		assert.equal(l.json.items[0].title, `差评整改：办件 ${caseB} 评价 2 星`);
+		assert.equal(l.json.items[0].title, `差评整改：办件 ${l.json.items[0].case_no} 评价 2 星`);
+		assert.match(l.json.items[0].case_no, /^520102\d{8}0*\d+$/);
 		assert.equal(l.json.items[0].due_date, '2026-04-13');
 	});
 
@@ -279,5 +362,57 @@ describe('SLA escalation and supervision', () => {
 
 		const v = node.cli(['audit', 'verify']);
 		assert.equal(v.code, 0, v.stdout + v.stderr);
+	});
+
+	it('sweeps by itself when ZT_SLA_INTERVAL is set', async () => {
+		const was = node.count("SELECT count(*) FROM supervision_items WHERE kind = 'overdue'");
+		assert.equal(was, 4);
+		await node.restart({ now: '2026-04-30T10:00:00+08:00', env: { ZT_SLA_INTERVAL: '3600' } });
+		let n = was;
+		for (let i = 0; i < 50 && n === was; i++) {
+			await new Promise((r) => setTimeout(r, 100));
+			n = node.count("SELECT count(*) FROM supervision_items WHERE kind = 'overdue'");
+		}
+		assert.equal(n, was + 8);
+		assert.match(node.log(), /sla sweep: 8 overdue case\(s\) escalated/);
+		const r = node.cli(['sla', 'sweep']);
+		assert.equal(r.stdout, 'escalated 0 overdue case(s)\n');
+	});
+});
+
+describe('deadlines across the new year', () => {
+	let node;
+
+	before(async () => {
+		node = await startNode({ now: '2025-12-29T09:00:00+08:00' });
+	});
+	after(async () => {
+		await node?.stop();
+	});
+
+	it('skips 元旦 and counts the 调休 Sunday', async () => {
+		const cit = await newCitizen(node.url, { name: '跨年', seq: 71 });
+		const f = await upload(node.url, cit.token, pdf('new year'));
+		const r = await api(node.url, 'POST', '/api/v1/cases', {
+			token: cit.token,
+			json: { item_code: '520102-RS-GG-002', materials: [{ seq: 1, name: '身份证明', file: f.json.id }] },
+		});
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.json.deadline.due_date, '2026-01-06');
+		assert.equal(r.json.deadline.remaining_workdays, 5);
+		const clerk = await login(node.url, 'rs.clerk');
+		const a = await api(node.url, 'POST', `/api/v1/cases/${r.json.id}/accept`, { token: clerk, json: {} });
+		assert.equal(a.status, 200, a.text);
+		assert.deepEqual(a.json.deadline, {
+			timer: 'normal',
+			phase: 'decision',
+			limit_days: 3,
+			paused_workdays: 0,
+			due_date: '2026-01-04',
+			remaining_workdays: 3,
+		});
+		const cal = await api(node.url, 'GET', '/api/v1/calendar');
+		assert.equal(cal.status, 200);
+		assert.deepEqual(cal.json.years.map((y) => y.year), [2025, 2026]);
 	});
 });

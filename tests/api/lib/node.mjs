@@ -20,6 +20,10 @@ export const BIN = process.env.ZT_BIN || join(REPO, 'build', 'zhengtong');
 const children = new Set();
 const dirs = new Set();
 
+/* On an interrupt, still take the children down (the 'exit' handler runs). */
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+	process.once(sig, () => process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)));
+
 process.on('exit', () => {
 	for (const c of children) {
 		try {
@@ -92,6 +96,25 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 	};
 
+	/* The same as cli() without blocking the event loop, so that HTTP
+	 * requests can run meanwhile. */
+	node.cliAsync = (args, extra = {}) =>
+		new Promise((res, rej) => {
+			const c = spawn(BIN, args, { cwd: dataDir, env: envFor(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+			children.add(c);
+			let stdout = '',
+				stderr = '';
+			c.stdout.setEncoding('utf8');
+			c.stderr.setEncoding('utf8');
+			c.stdout.on('data', (d) => (stdout += d));
+			c.stderr.on('data', (d) => (stderr += d));
+			c.on('error', rej);
+			c.on('close', (code) => {
+				children.delete(c);
+				res({ code, stdout, stderr });
+			});
+		});
+
 	node.sql = (query) => {
 		const r = spawnSync('sqlite3', ['-json', join(dataDir, 'zhengtong.db'), query], {
 			encoding: 'utf8',
@@ -149,11 +172,13 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 			});
 		});
 
-	node.stop = async () => {
+	/* Stops the server: SIGTERM (a clean shutdown) or, with signal
+	 * 'SIGKILL', a crash. Waits for the process to be gone. */
+	node.stop = async (signal = 'SIGTERM') => {
 		const c = node.child;
 		node.child = null;
 		if (c === null) return;
-		c.kill('SIGTERM');
+		c.kill(signal);
 		if (!(await waitExit(c, 5000))) {
 			c.kill('SIGKILL');
 			await waitExit(c, 5000);
@@ -161,10 +186,11 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		children.delete(c);
 	};
 
-	/* Stops and starts the server on the same data, optionally with a new
-	 * clock or settings. node.url changes (a new port 0). */
-	node.restart = async ({ now, env } = {}) => {
-		await node.stop();
+	/* Stops (or with crash: true, kills -9) and starts the server on the same
+	 * data, optionally with a new clock or settings. node.url changes (a new
+	 * port 0). */
+	node.restart = async ({ now, env, crash = false } = {}) => {
+		await node.stop(crash ? 'SIGKILL' : 'SIGTERM');
 		if (now !== undefined) node.now = now;
 		if (env) node.env = { ...node.env, ...env };
 		await spawnServe();
