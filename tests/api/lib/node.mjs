@@ -93,6 +93,8 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 			timeout: 30000,
 		});
 		if (r.error) throw r.error;
+		if (/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(r.stderr))
+			throw new Error(`zhengtong ${args.join(' ')} reported a sanitizer error:\n${r.stderr}`);
 		return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 	};
 
@@ -184,6 +186,12 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 			await waitExit(c, 5000);
 		}
 		children.delete(c);
+		// A sanitizer build reports leaks and errors on stderr at exit: any
+		// such report, or an unclean exit after SIGTERM, fails the test.
+		const bad = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(node.stderr);
+		if (bad) throw new Error(`server reported a sanitizer error:\n${node.stderr.slice(bad.index, bad.index + 4000)}`);
+		if (signal === 'SIGTERM' && c.exitCode !== 0)
+			throw new Error(`server exited with ${c.exitCode ?? c.signalCode} after SIGTERM:\n${node.stderr.slice(-2000)}`);
 	};
 
 	/* Stops (or with crash: true, kills -9) and starts the server on the same

@@ -1,0 +1,273 @@
+// ui.js - the portal's shared pieces: page headings, form fields with their
+// labels and error slots, status badges (colour AND word), deadlines,
+// translated API errors shown next to their fields, and the live region.
+
+import { h, data } from './dom.js';
+import { t, tOr, fmtDate, fmtRemaining } from './i18n.js';
+
+/* ---- announcements ---- */
+
+let pending = null;
+
+/** Says msg in the polite live region (and shows it). kind: ok | error | info */
+export function announce(msg, kind = 'ok') {
+	const region = document.getElementById('status');
+	if (!region) return;
+	region.replaceChildren();
+	region.className = `status-region status-${kind}`;
+	/* A fresh node so that the same text is announced again. */
+	setTimeout(() => {
+		region.replaceChildren(h('p', null, msg));
+	}, 30);
+}
+
+export function clearAnnouncement() {
+	const region = document.getElementById('status');
+	if (region) {
+		region.replaceChildren();
+		region.className = 'status-region';
+	}
+}
+
+/** A message to show after the next page has rendered. */
+export function flash(msg, kind = 'ok') {
+	pending = { msg, kind };
+}
+
+export function takeFlash() {
+	const p = pending;
+	pending = null;
+	return p;
+}
+
+/* ---- page structure ---- */
+
+export function pageHead(title, { sub, actions, titleNode } = {}) {
+	return h(
+		'div',
+		{ class: 'page-head' },
+		h('div', { class: 'page-head-text' }, h('h1', { tabindex: '-1', id: 'page-title' }, titleNode || title), sub ? h('p', { class: 'page-sub' }, sub) : null),
+		actions ? h('div', { class: 'page-actions' }, actions) : null,
+	);
+}
+
+export function section(title, ...children) {
+	const id = `sec-${Math.random().toString(36).slice(2, 8)}`;
+	return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+}
+
+/** A description list from [[term, value], ...]; rows with null value are skipped. */
+export function dl(rows, cls = 'facts') {
+	const el = h('dl', { class: cls });
+	for (const [term, value] of rows) {
+		if (value === null || value === undefined || value === '') continue;
+		el.append(h('div', { class: 'fact' }, h('dt', null, term), h('dd', null, value)));
+	}
+	return el;
+}
+
+export function loading() {
+	return h('p', { class: 'loading' }, t('common.loading'));
+}
+
+export function empty(text) {
+	return h('p', { class: 'empty' }, text);
+}
+
+export function linkButton(href, text, cls = 'btn') {
+	return h('a', { class: cls, href }, text);
+}
+
+/* ---- badges ---- */
+
+const STATE_TONE = {
+	submitted: 'info',
+	accepted: 'info',
+	needs_supplement: 'warn',
+	approved: 'ok',
+	delivered: 'ok',
+	denied: 'bad',
+	not_accepted: 'bad',
+};
+
+export function stateBadge(state) {
+	return h('span', { class: `badge tone-${STATE_TONE[state] || 'info'}` }, tOr(`state.${state}`, state));
+}
+
+/** Timer colour with its word: normal / warning / overdue / paused / closed. */
+export function timerBadge(timer) {
+	return h('span', { class: `badge timer timer-${timer}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), tOr(`timer.${timer}`, timer));
+}
+
+/** Deadline as date + working days left, e.g. 2026年12月4日 · 剩余 5 个工作日 */
+export function deadlineText(dl) {
+	if (!dl) return '';
+	if (dl.timer === 'closed') return t('deadline.closed');
+	const rem = fmtRemaining(dl);
+	if (dl.timer === 'paused') return rem;
+	return `${fmtDate(dl.due_date)} · ${rem}`;
+}
+
+export function deadlineView(dl) {
+	return h('span', { class: 'deadline' }, timerBadge(dl.timer), ' ', h('span', null, deadlineText(dl)));
+}
+
+/* ---- errors ---- */
+
+function numbers(detail) {
+	const m = String(detail || '').match(/-?\d+/g) || [];
+	return { n: m[0], a: m[0], b: m[1] };
+}
+
+/** The generic field name: materials[2].file -> materials[].file */
+function genericField(field) {
+	return String(field || '').replace(/\[\d+\]/g, '[]');
+}
+
+/** One field error {field, reason, detail} in the user's language. */
+export function fieldErrorText(e) {
+	const g = genericField(e.field);
+	const p = numbers(e.detail);
+	return tOr(`err.${g}.${e.reason}`, null, p) || tOr(`err.${e.reason}`, null, p) || e.detail || t('err.unknown');
+}
+
+/** A whole ApiError in the user's language (for errors without a field). */
+export function problemText(err) {
+	if (!err) return t('err.unknown');
+	if (err.errors && err.errors.length) {
+		const e = err.errors[0];
+		if (!e.field || e.field === '' || !['state', 'status'].includes(e.field)) return fieldErrorText(e);
+		return fieldErrorText(e);
+	}
+	return tOr(`problem.${err.reason}`, null) || tOr(`status.${err.status}`, null) || err.problem.title || err.message || t('err.unknown');
+}
+
+/** Clears the error marks in a form. */
+export function clearErrors(form) {
+	for (const el of form.querySelectorAll('.field-error')) el.replaceChildren();
+	for (const el of form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+	for (const el of form.querySelectorAll('.has-error')) el.classList.remove('has-error');
+	const sum = form.querySelector('.form-errors');
+	if (sum) {
+		sum.replaceChildren();
+		sum.hidden = true;
+	}
+}
+
+/** Puts message next to the field whose control has id. Returns the control. */
+export function setFieldError(form, id, message) {
+	const ctl = form.querySelector(`#${CSS.escape(id)}`);
+	const slot = form.querySelector(`#${CSS.escape(id)}-error`);
+	if (!slot) return null;
+	slot.replaceChildren(h('span', { class: 'visually-hidden' }, t('common.error_prefix')), message);
+	if (ctl) ctl.setAttribute('aria-invalid', 'true');
+	const wrap = slot.closest('.field, fieldset');
+	if (wrap) wrap.classList.add('has-error');
+	return ctl || slot;
+}
+
+/** Shows messages that belong to no field at the top of the form. */
+export function setFormError(form, messages) {
+	let sum = form.querySelector('.form-errors');
+	if (!sum) {
+		sum = h('div', { class: 'form-errors', role: 'alert', tabindex: '-1' });
+		form.prepend(sum);
+	}
+	sum.hidden = false;
+	sum.replaceChildren(h('p', { class: 'form-errors-title' }, t('common.fix_errors')), h('ul', null, messages.map((m) => h('li', null, m))));
+	return sum;
+}
+
+/**
+ * Shows an ApiError in form: each field error next to the field it names
+ * (fieldToId maps an API field to a control id, or null), the rest on top.
+ * Focuses the first problem.
+ */
+export function showErrors(form, err, fieldToId = (f) => f) {
+	clearErrors(form);
+	const loose = [];
+	let first = null;
+	const errs = err.errors && err.errors.length ? err.errors : [];
+	for (const e of errs) {
+		const id = e.field ? fieldToId(e.field) : null;
+		const msg = fieldErrorText(e);
+		const ctl = id ? setFieldError(form, id, msg) : null;
+		if (ctl) first = first || ctl;
+		else loose.push(msg);
+	}
+	if (!errs.length) loose.push(problemText(err));
+	if (loose.length) {
+		const sum = setFormError(form, loose);
+		first = first || sum;
+	}
+	if (first) first.focus();
+	announce(t('common.not_saved'), 'error');
+}
+
+/* ---- form fields ---- */
+
+/**
+ * A labelled control with an optional hint and an error slot.
+ * kind: input (default) | textarea | select; options: [[value, label], ...]
+ */
+export function field({ id, label, kind = 'input', type = 'text', value, hint, required, options, attrs = {}, labelNode }) {
+	const describedBy = [];
+	const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+	if (hintEl) describedBy.push(`${id}-hint`);
+	const errEl = h('p', { class: 'field-error', id: `${id}-error` });
+	describedBy.push(`${id}-error`);
+	let ctl;
+	const common = { id, name: id, 'aria-describedby': describedBy.join(' '), 'aria-required': required ? 'true' : undefined, ...attrs };
+	if (kind === 'textarea') ctl = h('textarea', { rows: 3, ...common }, value ?? '');
+	else if (kind === 'select') {
+		ctl = h('select', common, (options || []).map(([v, l]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, l)));
+	} else ctl = h('input', { type, value: value ?? '', ...common });
+	const lab = h('label', { for: id }, labelNode || label, required ? h('span', { class: 'req' }, ' ', t('common.required_mark')) : null);
+	return h('div', { class: 'field' }, lab, hintEl, ctl, errEl);
+}
+
+/** An error slot for a fieldset or a group without a single control. */
+export function errorSlot(id) {
+	return h('p', { class: 'field-error', id: `${id}-error` });
+}
+
+/** Disables a form's submit button while fn runs. */
+export async function busy(button, fn) {
+	const was = button.disabled;
+	button.disabled = true;
+	button.setAttribute('aria-busy', 'true');
+	try {
+		return await fn();
+	} finally {
+		button.disabled = was;
+		button.removeAttribute('aria-busy');
+	}
+}
+
+/** A "more" button for cursor paging: load(cursor) -> {items, next}. */
+export function pager(load, renderItems) {
+	const wrap = h('div', { class: 'pager' });
+	let next = null;
+	const btn = h('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, t('common.more'));
+	btn.addEventListener('click', async () => {
+		await busy(btn, async () => {
+			try {
+				const r = await load(next);
+				renderItems(r.items, true);
+				setNext(r.next);
+				announce(t('common.loaded_more', { n: r.items.length }), 'info');
+			} catch (e) {
+				announce(problemText(e), 'error');
+			}
+		});
+	});
+	function setNext(n) {
+		next = n || null;
+		btn.hidden = !next;
+	}
+	wrap.append(btn);
+	return { el: wrap, setNext };
+}
+
+/** Shows data text (marked with its language). */
+export { data };
