@@ -2,7 +2,7 @@
 #include "api/handlers.h"
 #include "http/req.h"
 #include "http/upload.h"
-#include "base/xmalloc.h"
+#include "base/fileio.h"
 #include "domain/files.h"
 
 #include <fcntl.h>
@@ -48,7 +48,6 @@ h_files_get(struct req *r)
 	const char *hash = r->params[0];
 	char path[800], mime[64];
 	struct zt_err err;
-	struct stat st;
 
 	err_clear(&err);
 	if (files_path(hash, path, sizeof(path)) < 0) {
@@ -59,19 +58,10 @@ h_files_get(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size > (off_t)(64 << 20)) {
-		if (fd >= 0)
-			close(fd);
+	char *data;
+	size_t n;
+	if (file_read_all(path, 64 << 20, &data, &n) < 0) {
 		reply_problem(r, 404, "not_found", "file content missing");
-		return;
-	}
-	char *data = xmalloc((size_t)st.st_size + 1);
-	ssize_t n = read(fd, data, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(data);
-		reply_problem(r, 500, "internal", "cannot read file");
 		return;
 	}
 	const char *ct = strcmp(mime, "application/pdf") == 0 ? "application/pdf"
@@ -79,5 +69,5 @@ h_files_get(struct req *r)
 			 : strcmp(mime, "image/png") == 0     ? "image/png"
 							      : "application/ofd";
 	req_add_header(r, "Content-Disposition", "inline");
-	reply_raw(r, 200, ct, data, (size_t)n);
+	reply_raw(r, 200, ct, data, n);
 }

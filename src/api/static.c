@@ -3,7 +3,7 @@
 #include "api/handlers.h"
 #include "http/req.h"
 #include "base/config.h"
-#include "base/xmalloc.h"
+#include "base/fileio.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,18 +16,18 @@
 static const struct {
 	const char *ext, *type;
 } types[] = {
-	{".html", "text/html; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".mjs", "text/javascript; charset=utf-8"},
-	{".css", "text/css; charset=utf-8"},
-	{".json", "application/json; charset=utf-8"},
-	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
-	{".jpg", "image/jpeg"},
-	{".ico", "image/x-icon"},
-	{".woff2", "font/woff2"},
-	{".txt", "text/plain; charset=utf-8"},
-	{".map", "application/json; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json; charset=utf-8"},
 };
 
 static const char *
@@ -59,7 +59,6 @@ h_static(struct req *r)
 {
 	const char *rel = r->nparams ? r->params[0] : "";
 	char path[1200];
-	struct stat st;
 
 	if (strncmp(rel, "api/", 4) == 0 || strcmp(rel, "api") == 0) {
 		reply_problem(r, 404, "not_found", "no such endpoint");
@@ -73,28 +72,19 @@ h_static(struct req *r)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", cfg.web_dir, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_MAX) {
-		if (fd >= 0)
-			close(fd);
+	char *data;
+	size_t n;
+	if (file_read_all(path, STATIC_MAX, &data, &n) < 0) {
 		reply_problem(r, 404, "not_found", "no such page");
-		return;
-	}
-	char *data = xmalloc((size_t)st.st_size + 1);
-	ssize_t n = read(fd, data, (size_t)st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		free(data);
-		reply_problem(r, 500, "internal", "cannot read the page");
 		return;
 	}
 	/* Pages revalidate; assets may be cached for an hour (offline intranets
 	 * reload rarely, and a new release changes index.html first). */
 	r->cache_control = strcmp(rel, "index.html") == 0 || strstr(rel, ".html")
-				   ? "no-cache"
-				   : "public, max-age=3600";
+			       ? "no-cache"
+			       : "public, max-age=3600";
 	r->csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
 		 "blob:; frame-src 'self' blob:; object-src 'self' blob:; connect-src 'self'; "
 		 "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-	reply_raw(r, 200, type, data, (size_t)n);
+	reply_raw(r, 200, type, data, n);
 }

@@ -21,6 +21,8 @@ char *buf_take(struct buf *b, size_t *len);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *p, size_t n, char *out);
+/* Value of one hex digit, or -1. */
+int hex_digit(char c);
 /* Returns the number of bytes decoded or -1 if s is not even-length hex or too long. */
 int hex_decode(const char *s, unsigned char *out, size_t outcap);
 /* base64url without padding. out needs 4*((n+2)/3)+1 bytes. */

@@ -4,6 +4,7 @@
 #include "domain/service.h"
 #include "domain/workcal.h"
 #include "base/buf.h"
+#include "base/page.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/xmalloc.h"
@@ -437,7 +438,8 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 		if (rc == DB_ROW) {
 			j->id = db_col_int(s, 0);
 			j->replayed = 1;
-			same = !db_col_isnull(s, 1) && strcmp(db_col_text(s, 1), j->fingerprint) == 0;
+			same =
+			    !db_col_isnull(s, 1) && strcmp(db_col_text(s, 1), j->fingerprint) == 0;
 		}
 		db_reset(s);
 		if (!same)
@@ -903,19 +905,16 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 	int official = by->kind == KIND_OFFICIAL;
 	int64_t now = clock_now(), cur_key = 0, cur_id = 0;
 	struct buf sql;
-	json_t *out = NULL;
 
 	if (q->cursor) {
-		unsigned char raw[64];
-		int n = b64url_decode(q->cursor, raw, sizeof(raw) - 1);
-		char *end;
-		if (n > 0) {
-			raw[n] = '\0';
-			cur_key = strtoll((char *)raw, &end, 10);
+		char raw[CURSOR_RAW_MAX], *end = raw;
+		int ok = cursor_decode(q->cursor, raw) == 0;
+		if (ok) {
+			cur_key = strtoll(raw, &end, 10);
 			if (*end == ':')
 				cur_id = strtoll(end + 1, &end, 10);
 		}
-		if (n <= 0 || cur_id <= 0 || *end != '\0') {
+		if (!ok || cur_id <= 0 || *end != '\0') {
 			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
 			return NULL;
 		}
@@ -994,14 +993,7 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 		json_decref(items);
 		return NULL;
 	}
-	out = json_object();
-	json_object_set_new(out, "items", items);
-	if (more) {
-		char raw[64], enc[100];
-		snprintf(raw, sizeof(raw), "%lld:%lld", (long long)last_k, (long long)last_id);
-		b64url_encode((unsigned char *)raw, strlen(raw), enc);
-		json_object_set_new(out, "next", json_string(enc));
-	} else
-		json_object_set_new(out, "next", json_null());
-	return out;
+	char raw[CURSOR_RAW_MAX];
+	snprintf(raw, sizeof(raw), "%lld:%lld", (long long)last_k, (long long)last_id);
+	return page_json(items, more, raw);
 }

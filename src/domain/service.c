@@ -1,7 +1,9 @@
 /* service.c - service items: create, edit, publish, read and search. */
 #include "domain/service.h"
 #include "domain/audit.h"
+#include "domain/org.h"
 #include "base/buf.h"
+#include "base/page.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
 
@@ -183,21 +185,16 @@ bind_item(db_stmt *s, const struct service_in *in, int64_t dept_id, const char *
 	free(process);
 }
 
+/* The region of the department an item belongs to; an unknown department
+ * is bad input here. */
 static int
 dept_region(db_conn *c, int64_t dept_id, char region[8], struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c, "SELECT region_code FROM departments WHERE id = ?1", err);
-	if (s == NULL)
-		return err->code;
-	db_bind_int(s, 1, dept_id);
-	int rc = db_step(s, err);
-	if (rc == DB_ROW)
-		snprintf(region, 8, "%s", db_col_text(s, 0));
-	db_reset(s);
-	if (rc < 0)
-		return rc;
-	return rc == DB_ROW ? 0
-			    : err_set(err, ZT_EINVAL, "dept_id", "unknown", "no such department");
+	int rc = org_dept_region(c, dept_id, region, err);
+
+	if (rc == ZT_ENOTFOUND)
+		return err_set(err, ZT_EINVAL, "dept_id", "unknown", "no such department");
+	return rc;
 }
 
 static int
@@ -591,15 +588,12 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 	json_t *out = NULL;
 
 	if (q->cursor) {
-		unsigned char raw[96];
-		int n = b64url_decode(q->cursor, raw, sizeof(raw) - 1);
-		if (n <= 0) {
+		char raw[CURSOR_RAW_MAX], *end;
+		if (cursor_decode(q->cursor, raw) < 0) {
 			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
 			return NULL;
 		}
-		raw[n] = '\0';
-		char *end;
-		cur_score = strtod((char *)raw, &end);
+		cur_score = strtod(raw, &end);
 		if (*end != ':' || (cur_id = strtoll(end + 1, &end, 10)) <= 0 || *end != '\0' ||
 		    !isfinite(cur_score)) {
 			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
@@ -726,15 +720,9 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 		json_decref(items);
 		goto out;
 	}
-	out = json_object();
-	json_object_set_new(out, "items", items);
-	if (more) {
-		char raw[64], enc[100];
-		snprintf(raw, sizeof(raw), "%.17g:%lld", last_score, (long long)last_id);
-		b64url_encode((unsigned char *)raw, strlen(raw), enc);
-		json_object_set_new(out, "next", json_string(enc));
-	} else
-		json_object_set_new(out, "next", json_null());
+	char raw[CURSOR_RAW_MAX];
+	snprintf(raw, sizeof(raw), "%.17g:%lld", last_score, (long long)last_id);
+	out = page_json(items, more, raw);
 out:
 	buf_cleanup(&sql);
 	buf_cleanup(&match);

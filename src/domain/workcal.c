@@ -3,6 +3,7 @@
 #include "domain/audit.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/fileio.h"
 #include "base/xmalloc.h"
 
 #include <dirent.h>
@@ -183,40 +184,15 @@ tx_load(db_conn *c, void *arg, struct zt_err *err)
 	return rc;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0) {
-		long n = ftell(fp);
-		if (n >= 0 && n < (1 << 20) && fseek(fp, 0, SEEK_SET) == 0) {
-			data = xmalloc((size_t)n + 1);
-			if (fread(data, 1, (size_t)n, fp) != (size_t)n) {
-				free(data);
-				data = NULL;
-			} else {
-				data[n] = '\0';
-				*len = (size_t)n;
-			}
-		}
-	}
-	fclose(fp);
-	return data;
-}
-
 int
 workcal_load_file(const char *path, int *year, struct zt_err *err)
 {
 	size_t len = 0;
-	char *text = slurp(path, &len);
+	char *text = NULL;
 	struct load_job j;
 	int rc;
 
-	if (text == NULL)
+	if (file_read_all(path, 1 << 20, &text, &len) < 0)
 		return err_set(err, ZT_EINVAL, "file", "unreadable",
 			       "cannot read %s (missing, unreadable or over 1 MiB)", path);
 	memset(&j, 0, sizeof(j));

@@ -26,18 +26,6 @@ static struct MHD_Daemon *daemon_h;
 static int bound_port;
 static char tmp_dir[600];
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static struct req *
 req_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
@@ -332,7 +320,7 @@ on_unescape(void *cls, struct MHD_Connection *c, char *s)
 
 	for (const char *p = s; *p; p++) {
 		int hi, lo;
-		if (p[0] == '%' && (hi = hexdigit(p[1])) >= 0 && (lo = hexdigit(p[2])) >= 0) {
+		if (p[0] == '%' && (hi = hex_digit(p[1])) >= 0 && (lo = hex_digit(p[2])) >= 0) {
 			char ch = (char)(hi << 4 | lo);
 			*w++ = ch ? ch : '\x01';
 			p += 2;
@@ -376,13 +364,12 @@ server_start(struct zt_err *err)
 			       cfg.listen_host);
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	daemon_h =
-	    MHD_start_daemon(flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL,
-			     MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
-			     (unsigned)cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-			     10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-			     MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
+	daemon_h = MHD_start_daemon(
+	    flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+	    ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_CONNECTION_LIMIT, 10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_h == NULL)
 		return err_set(err, ZT_EUNAVAIL, "listen", "bind", "cannot listen on %s:%d",

@@ -1,0 +1,277 @@
+// app.js - the shell: a small hash router (#/path?query), the header with the
+// language switch and the navigation for the signed-in role, and page
+// rendering with focus moved to each new page's heading.
+
+import { h } from './dom.js';
+import { t, getLang, setLang, htmlLang } from './i18n.js';
+import { api, session, setUnauthorizedHandler } from './api.js';
+import { announce, clearAnnouncement, flash, takeFlash, pageHead, problemText, linkButton } from './ui.js';
+import * as home from './pages/home.js';
+import * as guide from './pages/guide.js';
+import * as auth from './pages/auth.js';
+import * as apply from './pages/apply.js';
+import * as cases from './pages/cases.js';
+import * as casePage from './pages/case.js';
+import * as items from './pages/items.js';
+import * as supervision from './pages/supervision.js';
+
+/* ---- who is signed in ---- */
+
+export function currentUser() {
+	return session.token() ? session.user() : null;
+}
+
+export function isApplicant(u = currentUser()) {
+	return !!u && (u.kind === 'citizen' || u.kind === 'enterprise');
+}
+
+export function hasRole(role, u = currentUser()) {
+	return !!u && u.kind === 'official' && Array.isArray(u.roles) && u.roles.includes(role);
+}
+
+export function caseReader(u = currentUser()) {
+	return ['clerk', 'reviewer', 'dept_admin', 'supervisor'].some((r) => hasRole(r, u));
+}
+
+export function itemAdmin(u = currentUser()) {
+	return hasRole('dept_admin', u) || hasRole('sysadmin', u);
+}
+
+/** Where a user starts after signing in. */
+export function homeOf(u = currentUser()) {
+	if (!u) return '#/';
+	if (isApplicant(u)) return '#/cases';
+	if (caseReader(u) && (hasRole('clerk', u) || hasRole('reviewer', u))) return '#/work';
+	if (itemAdmin(u)) return '#/admin/items';
+	if (hasRole('supervisor', u)) return '#/supervision';
+	return '#/';
+}
+
+/* ---- routes ---- */
+
+const ALL = () => true;
+const routes = [
+	{ path: '/', page: home, allow: ALL },
+	{ path: '/services/:id', page: guide, allow: ALL },
+	{ path: '/services/:id/apply', page: apply, allow: isApplicant, login: true },
+	{ path: '/login', page: auth, view: 'login', allow: ALL },
+	{ path: '/register', page: auth, view: 'register', allow: ALL },
+	{ path: '/cases', page: cases, view: 'mine', allow: isApplicant, login: true },
+	{ path: '/cases/:id', page: casePage, allow: (u) => isApplicant(u) || caseReader(u), login: true },
+	{ path: '/work', page: cases, view: 'inbox', allow: caseReader, login: true },
+	{ path: '/admin/items', page: items, view: 'list', allow: itemAdmin, login: true },
+	{ path: '/admin/items/new', page: items, view: 'edit', allow: itemAdmin, login: true },
+	{ path: '/admin/items/:id', page: items, view: 'edit', allow: itemAdmin, login: true },
+	{ path: '/supervision', page: supervision, allow: (u) => hasRole('supervisor', u), login: true },
+];
+
+function parseHash() {
+	let raw = location.hash.replace(/^#/, '');
+	if (!raw.startsWith('/')) raw = '/';
+	const qi = raw.indexOf('?');
+	const path = qi >= 0 ? raw.slice(0, qi) : raw;
+	const query = new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : '');
+	return { path: path.replace(/\/+$/, '') || '/', query, raw };
+}
+
+function match(path) {
+	const segs = path.split('/').filter(Boolean);
+	for (const r of routes) {
+		const rs = r.path.split('/').filter(Boolean);
+		if (rs.length !== segs.length) continue;
+		const params = {};
+		let ok = true;
+		for (let i = 0; i < rs.length && ok; i++) {
+			if (rs[i].startsWith(':')) {
+				if (!/^\d+$/.test(segs[i])) ok = false;
+				else params[rs[i].slice(1)] = segs[i];
+			} else if (rs[i] !== segs[i]) ok = false;
+		}
+		if (ok) return { route: r, params };
+	}
+	return null;
+}
+
+/** Navigates to a hash like '#/cases/3'. */
+export function go(hash) {
+	if (location.hash === hash) render();
+	else location.hash = hash;
+}
+
+/* ---- the header ---- */
+
+function navLink(href, text, current) {
+	return h('li', null, h('a', { href, 'aria-current': current ? 'page' : undefined }, text));
+}
+
+function renderHeader(path) {
+	const u = currentUser();
+	document.getElementById('brand-tag').textContent = t('app.tagline');
+	document.getElementById('brand').setAttribute('aria-label', t('app.home_label'));
+	document.getElementById('skip-link').textContent = t('app.skip');
+	const sw = document.getElementById('lang-switch');
+	const other = getLang() === 'en' ? 'zh' : 'en';
+	sw.textContent = other === 'en' ? 'English' : '中文';
+	sw.setAttribute('lang', other === 'en' ? 'en' : 'zh-CN');
+	sw.setAttribute('aria-label', other === 'en' ? 'Switch to English' : '切换到中文');
+	const nav = document.getElementById('site-nav');
+	nav.setAttribute('aria-label', t('nav.label'));
+	const at = (p) => path === p || path.startsWith(`${p}/`);
+	const list = h('ul', { class: 'nav-list' });
+	list.append(navLink('#/', t('nav.hall'), path === '/' || at('/services')));
+	if (!u) {
+		list.append(navLink('#/login', t('nav.login'), at('/login')));
+		list.append(navLink('#/register', t('nav.register'), at('/register')));
+	} else {
+		if (isApplicant(u)) list.append(navLink('#/cases', t('nav.my_cases'), at('/cases')));
+		if (caseReader(u)) list.append(navLink('#/work', t('nav.inbox'), at('/work') || at('/cases')));
+		if (itemAdmin(u)) list.append(navLink('#/admin/items', t('nav.items'), at('/admin')));
+		if (hasRole('supervisor', u)) list.append(navLink('#/supervision', t('nav.supervision'), at('/supervision')));
+	}
+	const userBox = u
+		? h(
+				'div',
+				{ class: 'nav-user' },
+				h('span', { class: 'user-name' }, h('span', { class: 'visually-hidden' }, t('nav.signed_in_as')), h('span', { lang: 'zh-CN' }, u.name)),
+				h('button', { type: 'button', class: 'btn-link nav-logout', id: 'logout', onclick: logout }, t('nav.logout')),
+			)
+		: null;
+	nav.replaceChildren(list, userBox || '');
+	document.getElementById('site-footer').replaceChildren(h('p', null, t('app.footer')));
+}
+
+async function logout() {
+	try {
+		await api('POST', '/auth/logout', {}, { noAuthRedirect: true });
+	} catch {
+		/* the session ends here either way */
+	}
+	session.clear();
+	flash(t('auth.logged_out'));
+	go('#/');
+}
+
+/* ---- rendering ---- */
+
+let seq = 0;
+let cleanup = [];
+
+/** Registers fn to run when the page is left (e.g. revoke object URLs). */
+export function onLeave(fn) {
+	cleanup.push(fn);
+}
+
+/** Values typed in the current page, by control id (kept across a language switch). */
+function typedValues() {
+	const vals = new Map();
+	for (const el of document.querySelectorAll('#main input, #main textarea, #main select')) {
+		if (!el.id || el.type === 'file' || el.type === 'hidden') continue;
+		vals.set(el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value);
+	}
+	return vals;
+}
+
+function restoreValues(vals) {
+	for (const [id, v] of vals) {
+		const el = document.getElementById(id);
+		if (!el || el.closest('#main') === null) continue;
+		if (el.type === 'checkbox' || el.type === 'radio') el.checked = v;
+		else if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) continue;
+		else el.value = v;
+	}
+}
+
+export async function render({ keepValues = false } = {}) {
+	const my = ++seq;
+	const { path, query, raw } = parseHash();
+	const main = document.getElementById('main');
+	const vals = keepValues ? typedValues() : null;
+	for (const fn of cleanup.splice(0)) {
+		try {
+			fn();
+		} catch {
+			/* ignore */
+		}
+	}
+	renderHeader(path);
+	const m = match(path);
+	let node;
+	let title;
+	const slow = setTimeout(() => {
+		if (my === seq) main.replaceChildren(h('p', { class: 'loading' }, t('common.loading')));
+	}, 250);
+	try {
+		if (!m) {
+			title = t('notfound.title');
+			node = h('div', null, pageHead(title), h('p', null, t('notfound.text')), linkButton('#/', t('nav.hall')));
+		} else {
+			const u = currentUser();
+			if (m.route.login && !u) {
+				clearTimeout(slow);
+				flash(t('auth.please_login'), 'info');
+				location.replace(`#/login?next=${encodeURIComponent(`#${raw}`)}`);
+				return;
+			}
+			if (!m.route.allow(u)) {
+				title = t('denied.title');
+				node = h('div', null, pageHead(title), h('p', null, t('denied.text')), linkButton(homeOf(u), t('common.back_home')));
+			} else {
+				const out = await m.route.page.render({ params: m.params, query, view: m.route.view, path });
+				title = out.title;
+				node = out.node;
+			}
+		}
+	} catch (e) {
+		title = t('error.title');
+		node = h('div', null, pageHead(title), h('p', { class: 'error-text' }, problemText(e)), linkButton('#/', t('nav.hall'), 'btn btn-secondary'));
+	}
+	clearTimeout(slow);
+	if (my !== seq) return;
+	main.replaceChildren(node);
+	document.title = `${title} - ${t('app.name')}`;
+	if (vals) restoreValues(vals);
+	const f = takeFlash();
+	if (f) announce(f.msg, f.kind);
+	else if (!keepValues) clearAnnouncement();
+	if (!keepValues) {
+		const h1 = main.querySelector('h1');
+		if (h1 && document.activeElement !== document.getElementById('lang-switch')) h1.focus({ preventScroll: false });
+		window.scrollTo(0, 0);
+	}
+}
+
+/* ---- start ---- */
+
+async function refreshMe() {
+	if (!session.token()) return;
+	try {
+		const me = await api('GET', '/me', null, { noAuthRedirect: true });
+		session.setUser(me);
+	} catch (e) {
+		if (e.status === 401) session.clear();
+	}
+}
+
+function start() {
+	setLang(getLang());
+	document.documentElement.lang = htmlLang();
+	setUnauthorizedHandler(() => {
+		session.clear();
+		flash(t('auth.expired'), 'error');
+		const { raw } = parseHash();
+		location.replace(`#/login?next=${encodeURIComponent(`#${raw}`)}`);
+	});
+	document.getElementById('lang-switch').addEventListener('click', () => {
+		setLang(getLang() === 'en' ? 'zh' : 'en');
+		render({ keepValues: true }).then(() => announce(t('app.lang_switched'), 'info'));
+	});
+	document.getElementById('skip-link').addEventListener('click', (e) => {
+		e.preventDefault();
+		const h1 = document.querySelector('#main h1');
+		(h1 || document.getElementById('main')).focus();
+	});
+	window.addEventListener('hashchange', () => render());
+	refreshMe().then(() => render());
+}
+
+start();
