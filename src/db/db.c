@@ -140,6 +140,10 @@ db_open(const char *url, struct zt_err *err)
 		return err_set(err, ZT_EUNAVAIL, "db", "unsupported",
 			       "PostgreSQL support is not built into this version");
 	snprintf(db_path, sizeof(db_path), "%s", url);
+	/* Connections are never shared between threads at once (NOMUTEX), and
+	 * memory statistics would put one global mutex on every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	wconn = conn_open(0, err);
 	return wconn ? 0 : err->code;
 }

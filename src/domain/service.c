@@ -551,22 +551,6 @@ chars(const char *s)
 	return n;
 }
 
-/* "%term%" with the term's own %, _ and \ taken literally. */
-static void
-like_pattern(const char *term, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	out[o++] = '%';
-	for (const char *p = term; *p && o + 4 < cap; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			out[o++] = '\\';
-		out[o++] = *p;
-	}
-	out[o++] = '%';
-	out[o] = '\0';
-}
-
 static void
 region_prefix(const char *code, char out[8])
 {
@@ -579,7 +563,7 @@ region_prefix(const char *code, char out[8])
 json_t *
 service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 {
-	char terms[MAX_TERMS][128], prefix[8], like[MAX_TERMS][140];
+	char terms[MAX_TERMS][128], prefix[8], shortq[MAX_TERMS][128];
 	int nterms = q->q ? split_terms(q->q, terms) : 0, np = 0;
 	int ranked = 0, has_cursor = 0;
 	double cur_score = 0;
@@ -631,16 +615,18 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 		if (chars(terms[i]) >= 3)
 			continue;
 		/* Short terms: substring scan (trigrams need 3 characters). */
-		like_pattern(terms[i], like[np], sizeof(like[np]));
+		/* instr(), not LIKE: a LIKE on a bound parameter makes SQLite
+		 * re-prepare the statement on every binding. */
+		snprintf(shortq[np], sizeof(shortq[np]), "%s", terms[i]);
 		buf_printf(&sql,
-			   " AND (service_fts.name LIKE ?%d ESCAPE '\\' OR service_fts.guide LIKE"
-			   " ?%d ESCAPE '\\')",
+			   " AND (instr(lower(service_fts.name), lower(?%d)) > 0"
+			   " OR instr(lower(service_fts.guide), lower(?%d)) > 0)",
 			   10 + k, 10 + k);
 		k++;
 		np++;
 	}
 	if (q->region)
-		buf_puts(&sql, " AND i.region_code LIKE ?3");
+		buf_puts(&sql, " AND i.region_code BETWEEN ?3 AND ?9");
 	if (q->dept_id)
 		buf_puts(&sql, " AND i.dept_id = ?4");
 	if (q->type)
@@ -663,12 +649,16 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 	if (ranked)
 		db_bind_text(s, 2, match.data);
 	for (int k = 0; k < np; k++)
-		db_bind_text(s, 10 + k, like[k]);
+		db_bind_text(s, 10 + k, shortq[k]);
 	if (q->region) {
-		char pat[12];
+		/* Codes under a region share its prefix: 5201 -> 520100..520199. */
+		char lo[8], hi[8];
 		region_prefix(q->region, prefix);
-		snprintf(pat, sizeof(pat), "%s%%", strcmp(prefix, "") == 0 ? "" : prefix);
-		db_bind_text(s, 3, pat);
+		snprintf(lo, sizeof(lo), "%s000000", prefix);
+		snprintf(hi, sizeof(hi), "%s999999", prefix);
+		lo[6] = hi[6] = '\0';
+		db_bind_text(s, 3, lo);
+		db_bind_text(s, 9, hi);
 	}
 	if (q->dept_id)
 		db_bind_int(s, 4, q->dept_id);
