@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 BIN        := $(BUILD)/zhengtong
 JOBS       ?= 2
 
-.PHONY: all deps build run test test-unit test-api test-asan bench fmt lint clean
+.PHONY: all deps build run test test-unit test-api test-e2e test-asan bench fmt lint clean
 
 all: build
 
@@ -20,9 +20,10 @@ run: build
 	@if [ ! -f data/zhengtong.db ]; then $(BIN) init >/dev/null; fi
 	@exec $(BIN) serve
 
-# Every test suite: unit (cmocka under ctest) and API (a real node over HTTP).
+# Every test suite: unit (cmocka under ctest), API (a real node over HTTP) and
+# the web portal in a real browser (Debian chromium driven by playwright-core).
 test: build
-	@$(MAKE) --no-print-directory test-unit test-api BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory test-unit test-api test-e2e BUILD=$(BUILD)
 
 test-unit:
 	@cd $(BUILD) && ctest --output-on-failure
@@ -30,7 +31,10 @@ test-unit:
 test-api:
 	@tests/api/run $(abspath $(BIN))
 
-# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-e2e:
+	@tests/e2e/run $(abspath $(BIN))
+
+# The unit and API suites under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZT_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)

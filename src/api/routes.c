@@ -61,6 +61,9 @@ const struct route routes[] = {
      "supervision.close"},
     {"POST", "/api/v1/sla/sweep", WHO_SYSADMIN, BODY_JSON, h_sla_sweep, "sla.sweep"},
     {"GET", "/api/v1/audit/verify", WHO_SYSADMIN, BODY_NONE, h_audit_verify, "audit.verify"},
+
+    /* Last: everything else is the web portal's static files (web/). */
+    {"GET", "/{*path}", WHO_PUBLIC, BODY_NONE, h_static, "static"},
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -77,8 +77,10 @@ router_match(const char *method, const char *path, char **params, int *nparams)
 
 	*nparams = 0;
 	for (size_t i = 0; i < nroutes; i++) {
-		/* The catch-all comes last; a path an API route knows is not its. */
-		if (path_matched && strstr(routes[i].pattern, "{*"))
+		/* The catch-all comes last; a path an API route knows is not its,
+		 * nor is anything in the /api namespace (404 there, not a page). */
+		if (strstr(routes[i].pattern, "{*") &&
+		    (path_matched || strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0))
 			continue;
 		if (!match(routes[i].pattern, path, tmp, &ntmp))
 			continue;

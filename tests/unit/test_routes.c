@@ -117,7 +117,8 @@ is_catch_all(const struct route *r)
 }
 
 /* What router_match should return, by the oracle above. A catch-all route
- * does not make a path "known" for 405. */
+ * does not make a path "known" for 405, and never takes a path that an API
+ * route knows (405 there) or one under /api (404). */
 static int
 expected_match(const char *method, const char *path)
 {
@@ -125,6 +126,11 @@ expected_match(const char *method, const char *path)
 
 	for (size_t i = 0; i < nroutes; i++) {
 		if (!pattern_matches(routes[i].pattern, path))
+			continue;
+		/* The catch-all takes neither a path an API route knows nor the
+		 * /api namespace. */
+		if (is_catch_all(&routes[i]) &&
+		    (path_known || strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0))
 			continue;
 		if (strcmp(routes[i].method, method) == 0 ||
 		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))

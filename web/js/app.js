@@ -107,7 +107,6 @@ function navLink(href, text, current) {
 function renderHeader(path) {
 	const u = currentUser();
 	document.getElementById('brand-tag').textContent = t('app.tagline');
-	document.getElementById('brand').setAttribute('aria-label', t('app.home_label'));
 	document.getElementById('skip-link').textContent = t('app.skip');
 	const sw = document.getElementById('lang-switch');
 	const other = getLang() === 'en' ? 'zh' : 'en';
@@ -154,6 +153,7 @@ async function logout() {
 /* ---- rendering ---- */
 
 let seq = 0;
+let rendered = 0;
 let cleanup = [];
 
 /** Registers fn to run when the page is left (e.g. revoke object URLs). */
@@ -175,7 +175,13 @@ function restoreValues(vals) {
 	for (const [id, v] of vals) {
 		const el = document.getElementById(id);
 		if (!el || el.closest('#main') === null) continue;
-		if (el.type === 'checkbox' || el.type === 'radio') el.checked = v;
+		if (el.type === 'checkbox' || el.type === 'radio') {
+			if (el.checked !== v) {
+				el.checked = v;
+				/* let the page react as if the person had clicked it */
+				el.dispatchEvent(new Event('change', { bubbles: true }));
+			}
+		}
 		else if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) continue;
 		else el.value = v;
 	}
@@ -185,6 +191,9 @@ export async function render({ keepValues = false } = {}) {
 	const my = ++seq;
 	const { path, query, raw } = parseHash();
 	const main = document.getElementById('main');
+	/* tests and assistive tools can tell when a page is complete */
+	main.setAttribute('aria-busy', 'true');
+	delete document.body.dataset.rendered;
 	const vals = keepValues ? typedValues() : null;
 	for (const fn of cleanup.splice(0)) {
 		try {
@@ -228,16 +237,22 @@ export async function render({ keepValues = false } = {}) {
 	clearTimeout(slow);
 	if (my !== seq) return;
 	main.replaceChildren(node);
+	main.removeAttribute('aria-busy');
+	document.body.dataset.rendered = location.hash || '#/';
 	document.title = `${title} - ${t('app.name')}`;
 	if (vals) restoreValues(vals);
 	const f = takeFlash();
 	if (f) announce(f.msg, f.kind);
 	else if (!keepValues) clearAnnouncement();
 	if (!keepValues) {
+		/* After in-app navigation, focus goes to the new page's heading (so a
+		 * screen reader reads it); on the first load it stays at the top so
+		 * that Tab reaches the skip link first. */
 		const h1 = main.querySelector('h1');
-		if (h1 && document.activeElement !== document.getElementById('lang-switch')) h1.focus({ preventScroll: false });
+		if (h1 && rendered > 0) h1.focus({ preventScroll: true });
 		window.scrollTo(0, 0);
 	}
+	rendered += 1;
 }
 
 /* ---- start ---- */

@@ -28,6 +28,16 @@ export async function deptNames() {
 	}
 }
 
+let regions = null;
+
+/** A region's name in the current language, by its code (the API gives the
+ * Chinese name with items). */
+export async function regionName(code, zhName) {
+	if (getLang() !== 'en') return zhName;
+	if (!regions) regions = api('GET', '/regions').then((r) => new Map((r.items || []).map((x) => [x.code, x.name_en]))).catch(() => new Map());
+	return (await regions).get(code) || zhName;
+}
+
 export const TYPES = ['XK', 'QR', 'GF', 'CF', 'QZ', 'ZS', 'JC', 'JL', 'CJ', 'GG', 'QT'];
 export const DEPTHS = [1, 2, 3, 4, 5, 6, 7];
 export const CHANNELS = ['web', 'mobile', 'window', 'self_service', 'mail'];

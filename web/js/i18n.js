@@ -46,6 +46,12 @@ export function t(key, params) {
 	return s;
 }
 
+/** The raw template of key (a string with {placeholders}, or a function). */
+export function template(key) {
+	const s = TABLES[lang][key];
+	return s === undefined ? TABLES.zh[key] : s;
+}
+
 /** t() for a key that may not exist: returns fallback instead. */
 export function tOr(key, fallback, params) {
 	if (TABLES[lang][key] === undefined) return fallback;

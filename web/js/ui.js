@@ -3,21 +3,45 @@
 // translated API errors shown next to their fields, and the live region.
 
 import { h, data } from './dom.js';
-import { t, tOr, fmtDate, fmtRemaining } from './i18n.js';
+import { t, tOr, template, fmtDate, fmtRemaining } from './i18n.js';
+
+/* ---- text with data in it ---- */
+
+/**
+ * Like t(), but the values put into the text are API data (names, file
+ * names, search words): they become elements marked with their language,
+ * so an English sentence can carry a Chinese name. Returns an array of nodes.
+ */
+export function tx(key, params = {}) {
+	const tpl = template(key);
+	if (typeof tpl !== 'string') return [t(key, params)];
+	const out = [];
+	let last = 0;
+	for (const m of tpl.matchAll(/\{(\w+)\}/g)) {
+		if (m.index > last) out.push(tpl.slice(last, m.index));
+		const v = params[m[1]];
+		out.push(v instanceof Node ? v : data(v === undefined ? m[0] : v));
+		last = m.index + m[0].length;
+	}
+	if (last < tpl.length) out.push(tpl.slice(last));
+	return out;
+}
 
 /* ---- announcements ---- */
 
 let pending = null;
 
-/** Says msg in the polite live region (and shows it). kind: ok | error | info */
-export function announce(msg, kind = 'ok') {
+/** Says msg in the polite live region and shows it (kind: ok | error |
+ * info); with {quiet: true} it is only said, for news already visible on
+ * the page (e.g. the number of search results). */
+export function announce(msg, kind = 'ok', { quiet = false } = {}) {
 	const region = document.getElementById('status');
 	if (!region) return;
 	region.replaceChildren();
-	region.className = `status-region status-${kind}`;
+	region.className = `status-region status-${kind}${quiet ? ' status-quiet' : ''}`;
 	/* A fresh node so that the same text is announced again. */
 	setTimeout(() => {
-		region.replaceChildren(h('p', null, msg));
+		region.replaceChildren(h('p', { class: quiet ? 'visually-hidden' : undefined }, msg));
 	}, 30);
 }
 
@@ -109,6 +133,7 @@ export function deadlineText(dl) {
 }
 
 export function deadlineView(dl) {
+	if (dl.timer === 'closed') return h('span', { class: 'deadline' }, timerBadge(dl.timer));
 	return h('span', { class: 'deadline' }, timerBadge(dl.timer), ' ', h('span', null, deadlineText(dl)));
 }
 
@@ -159,11 +184,61 @@ export function setFieldError(form, id, message) {
 	const ctl = form.querySelector(`#${CSS.escape(id)}`);
 	const slot = form.querySelector(`#${CSS.escape(id)}-error`);
 	if (!slot) return null;
+	liveClear(form);
 	slot.replaceChildren(h('span', { class: 'visually-hidden' }, t('common.error_prefix')), message);
-	if (ctl) ctl.setAttribute('aria-invalid', 'true');
 	const wrap = slot.closest('.field, fieldset');
 	if (wrap) wrap.classList.add('has-error');
+	if (ctl && ctl.type === 'hidden') {
+		/* a group (checkboxes): mark and focus its first control */
+		const firstInGroup = wrap && wrap.querySelector('input:not([type=hidden]), textarea, select');
+		if (firstInGroup) {
+			firstInGroup.setAttribute('aria-invalid', 'true');
+			return firstInGroup;
+		}
+		slot.setAttribute('tabindex', '-1');
+		return slot;
+	}
+	if (ctl) ctl.setAttribute('aria-invalid', 'true');
 	return ctl || slot;
+}
+
+/** Once a form has shown errors, a field's message goes away as soon as the
+ * person changes that field, and the summary when no field error is left. */
+function liveClear(form) {
+	if (form.dataset.liveClear) return;
+	form.dataset.liveClear = '1';
+	const onEdit = (e) => {
+		let ctl = e.target;
+		if (ctl && (ctl.type === 'radio' || ctl.type === 'checkbox')) {
+			/* a group's error sits on its first control */
+			const group = ctl.closest('fieldset');
+			ctl = (group && group.querySelector('[aria-invalid="true"]')) || ctl;
+		}
+		if (!ctl || ctl.getAttribute('aria-invalid') !== 'true') return;
+		if (ctl.type === 'file') return; /* the uploader clears its own error after a good upload */
+		fieldFixed(form, ctl);
+	};
+	form.addEventListener('input', onEdit);
+	form.addEventListener('change', onEdit);
+}
+
+/** Clears the error of control ctl (and the summary when none is left). */
+export function fieldFixed(form, ctl) {
+	ctl.removeAttribute('aria-invalid');
+	const slot = form.querySelector(`#${CSS.escape(ctl.id)}-error`);
+	if (slot) slot.replaceChildren();
+	const wrap = ctl.closest('.field, fieldset');
+	if (wrap) {
+		wrap.classList.remove('has-error');
+		if (wrap.tagName === 'FIELDSET') for (const e of wrap.querySelectorAll('.field-error')) e.replaceChildren();
+	}
+	if (!form.querySelector('.has-error')) {
+		const sum = form.querySelector('.form-errors');
+		if (sum) {
+			sum.replaceChildren();
+			sum.hidden = true;
+		}
+	}
 }
 
 /** Shows messages that belong to no field at the top of the form. */
@@ -269,5 +344,3 @@ export function pager(load, renderItems) {
 	return { el: wrap, setNext };
 }
 
-/** Shows data text (marked with its language). */
-export { data };

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, session } from '../api.js';
-import { field, pageHead, showErrors, clearErrors, setFieldError, busy, flash, linkButton } from '../ui.js';
+import { tx, field, pageHead, showErrors, clearErrors, setFieldError, busy, flash } from '../ui.js';
 import { go, homeOf } from '../app.js';
 
 /** A safe place to go after signing in: only our own hash routes. */
@@ -49,7 +49,7 @@ function loginView(query) {
 		await busy(form.querySelector('#login-submit'), async () => {
 			try {
 				const u = await signIn(login, password);
-				flash(t('auth.welcome', { name: u.name }));
+				flash(tx('auth.welcome', { name: u.name }));
 				go(next || homeOf(u));
 			} catch (err) {
 				showErrors(form, err, (f) => ({ login: 'login-login', password: 'login-password' })[f] || null);
@@ -96,8 +96,6 @@ function registerView(query) {
 		form.querySelector('#reg-name').setAttribute('autocomplete', ent ? 'organization' : 'name');
 	};
 	for (const r of form.querySelectorAll('input[name="reg-kind"]')) r.addEventListener('change', setKind);
-	/* after a language switch the restored radio decides the labels */
-	queueMicrotask(setKind);
 	form.addEventListener('submit', async (e) => {
 		e.preventDefault();
 		clearErrors(form);
@@ -118,7 +116,7 @@ function registerView(query) {
 			}
 			try {
 				const u = await signIn(body[ent ? 'credit_code' : 'id_number'], body.password);
-				flash(t('auth.registered', { name: u.name }));
+				flash(tx('auth.registered', { name: u.name }));
 				go(next || homeOf(u));
 			} catch {
 				flash(t('auth.registered_login'));
@@ -134,4 +132,3 @@ export async function render({ view, query }) {
 	return view === 'register' ? registerView(query) : loginView(query);
 }
 
-export { linkButton };

@@ -5,7 +5,7 @@ import { h, data } from '../dom.js';
 import { t, fmtWorkdays, fmtDateTime, deptName } from '../i18n.js';
 import { api } from '../api.js';
 import { pageHead, section, dl, linkButton } from '../ui.js';
-import { typeLabel, depthLabel, channelLabel, crossLabel, formLabel, targetLabel, visitsLabel } from '../catalog.js';
+import { typeLabel, depthLabel, channelLabel, crossLabel, formLabel, targetLabel, visitsLabel, regionName } from '../catalog.js';
 import { currentUser, isApplicant } from '../app.js';
 
 function applyBox(it) {
@@ -21,6 +21,7 @@ function applyBox(it) {
 
 export async function render({ params }) {
 	const it = await api('GET', `/services/${params.id}`);
+	const region = await regionName(it.region.code, it.region.name);
 	const title = it.name;
 	const materials = h(
 		'table',
@@ -64,7 +65,7 @@ export async function render({ params }) {
 				[t('guide.code'), data(it.code)],
 				[t('guide.type'), typeLabel(it.type)],
 				[t('guide.dept'), data(deptName(it.department))],
-				[t('guide.region'), data(it.region.name)],
+				[t('guide.region'), data(region)],
 				[t('guide.target'), targetLabel(it.target)],
 				[t('guide.depth'), depthLabel(it.depth)],
 				[t('guide.fee'), data(it.fee)],

@@ -4,7 +4,7 @@
 import { h, data } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
-import { field, pageHead, pager, empty, problemText, announce } from '../ui.js';
+import { tx, field, pageHead, pager, empty, problemText, announce } from '../ui.js';
 import { departments, deptNames, TYPES, CROSS, typeLabel, crossLabel, visitsLabel } from '../catalog.js';
 import { go } from '../app.js';
 import { fmtWorkdays } from '../i18n.js';
@@ -54,6 +54,13 @@ export async function render({ query }) {
 			h('button', { type: 'submit', class: 'btn btn-primary search-btn' }, t('search.submit')),
 		),
 		h(
+			'p',
+			{ class: 'popular' },
+			h('span', { id: 'popular-label' }, t('search.popular')),
+			' ',
+			h('span', { class: 'popular-links' }, ['失业', '营业执照', '社会保障卡', '婚姻'].map((w) => h('a', { href: `#/?q=${encodeURIComponent(w)}`, 'aria-describedby': 'popular-label' }, data(w)))),
+		),
+		h(
 			'details',
 			{ class: 'filters', open: q.dept || q.type || q.depth || q.cross ? true : undefined },
 			h('summary', null, t('search.filters')),
@@ -97,10 +104,10 @@ export async function render({ query }) {
 		more.setNext(r.next);
 		if (!r.items.length) resultsBlock = empty(searched ? t('search.none') : t('search.catalog_empty'));
 		else {
-			count.textContent = searched ? t('search.results_for', { q: q.q || t('search.filters_only') }) : t('search.all_items');
+			count.replaceChildren(...(searched ? (q.q ? tx('search.results_for', { q: q.q }) : [t('search.filtered')]) : [t('search.all_items')]));
 			resultsBlock = h('div', null, count, list, more.el);
 		}
-		if (searched) announce(r.items.length ? t('search.found', { n: r.items.length, more: r.next ? '+' : '' }) : t('search.none'), 'info');
+		if (searched) announce(r.items.length ? t('search.found', { n: r.items.length, more: r.next ? '+' : '' }) : t('search.none'), 'info', { quiet: true });
 	} catch (e) {
 		resultsBlock = h('p', { class: 'error-text', role: 'alert' }, problemText(e));
 	}
