@@ -1,18 +1,19 @@
-/* db.c - the SQLite implementation of db.h: connections, statement cache,
- * the group-commit writer thread, the read pool and migrations.
+/* db.c - what both backends share: connections with their statement
+ * cache, the group-commit writer thread, the read pool and migrations.
+ * The backends (sqlite.c, pg.c) speak to their native libraries.
  *
  * One write connection belongs to the writer thread (or, without it, to the
- * CLI). Read connections are pooled; WAL mode lets them read while the
- * writer writes. synchronous=FULL makes every commit durable before
- * db_write() returns. */
+ * CLI). Read connections are pooled. A commit is durable before db_write()
+ * returns: SQLite runs with synchronous=FULL, PostgreSQL with its default
+ * synchronous_commit=on. */
 #include "db/db.h"
+#include "db/backend.h"
 #include "db/migrations.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,14 +25,14 @@ struct cached {
 };
 
 struct db_conn {
-	sqlite3 *h;
+	void *h; /* the backend's connection */
 	struct cached *cache;
 	size_t ncache, capcache;
 	struct db_conn *next_idle;
 };
 
 struct db_stmt {
-	sqlite3_stmt *s;
+	void *h; /* the backend's statement */
 	db_conn *c;
 };
 
@@ -45,7 +46,8 @@ struct job {
 	struct job *next;
 };
 
-static char db_path[600];
+static char db_url[600];
+static const struct db_backend *be = &db_sqlite_backend;
 static db_conn *wconn;
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static db_conn *pool_idle;
@@ -63,55 +65,15 @@ static pthread_mutex_t inline_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void reset_all(db_conn *c);
 
-static int
-map_rc(sqlite3 *h, int rc, struct zt_err *err)
-{
-	const char *msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
-
-	switch (rc & 0xff) {
-	case SQLITE_FULL:
-		return err_set(err, ZT_ENOSPACE, "", "storage_full", "storage is full");
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
-		    rc == SQLITE_IOERR_SHMSIZE)
-			return err_set(err, ZT_ENOSPACE, "", "storage_error",
-				       "storage write failed: %s", msg);
-		return err_set(err, ZT_EUNAVAIL, "", "storage_error", "storage error: %s", msg);
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return err_set(err, ZT_EUNAVAIL, "", "busy", "database busy");
-	case SQLITE_CONSTRAINT:
-		return err_set(err, ZT_ECONFLICT, "", "constraint", "%s", msg);
-	default:
-		return err_set(err, ZT_EINTERNAL, "", "db_error", "database error: %s", msg);
-	}
-}
-
 static db_conn *
 conn_open(int readonly, struct zt_err *err)
 {
-	sqlite3 *h = NULL;
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int rc = sqlite3_open_v2(db_path, &h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	void *h = be->open(db_url, readonly, err);
 
-	if (rc != SQLITE_OK) {
-		map_rc(h, rc, err);
-		sqlite3_close(h);
+	if (h == NULL)
 		return NULL;
-	}
-	sqlite3_busy_timeout(h, 10000);
-	sqlite3_extended_result_codes(h, 1);
 	db_conn *c = xcalloc(1, sizeof(*c));
 	c->h = h;
-	const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-				       : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-					 " PRAGMA foreign_keys=ON;";
-	if (db_exec(c, pragmas, err) < 0) {
-		sqlite3_close(h);
-		free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -121,31 +83,33 @@ conn_close(db_conn *c)
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < c->ncache; i++) {
-		sqlite3_finalize(c->cache[i].st->s);
+		be->finalize(c->cache[i].st->h);
 		free(c->cache[i].st);
 		if (c->cache[i].dyn)
 			free((char *)c->cache[i].key);
 	}
 	free(c->cache);
-	sqlite3_close(c->h);
+	be->close(c->h);
 	free(c);
 }
 
 int
 db_open(const char *url, struct zt_err *err)
 {
-	if (strncmp(url, "sqlite:", 7) == 0)
-		url += 7;
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return err_set(err, ZT_EUNAVAIL, "db", "unsupported",
-			       "PostgreSQL support is not built into this version");
-	snprintf(db_path, sizeof(db_path), "%s", url);
-	/* Connections are never shared between threads at once (NOMUTEX), and
-	 * memory statistics would put one global mutex on every allocation. */
-	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		be = &db_pg_backend;
+	else
+		be = &db_sqlite_backend;
+	snprintf(db_url, sizeof(db_url), "%s", url);
+	be->global_init();
 	wconn = conn_open(0, err);
 	return wconn ? 0 : err->code;
+}
+
+enum db_kind
+db_kind(void)
+{
+	return be->kind;
 }
 
 void
@@ -178,24 +142,19 @@ prepare(db_conn *c, const char *sql, int dyn, struct zt_err *err)
 	for (size_t i = 0; i < c->ncache; i++) {
 		struct cached *e = &c->cache[i];
 		if (e->key == sql || (dyn && e->dyn && strcmp(e->key, sql) == 0)) {
-			sqlite3_reset(e->st->s);
-			sqlite3_clear_bindings(e->st->s);
+			be->reset(e->st->h);
 			return e->st;
 		}
 	}
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
-	if (rc != SQLITE_OK) {
-		map_rc(c->h, rc, err);
-		log_error("prepare failed: %s: %s", sqlite3_errmsg(c->h), sql);
+	void *h = be->prepare(c->h, sql, (int)c->ncache, err);
+	if (h == NULL)
 		return NULL;
-	}
 	if (c->ncache == c->capcache) {
 		c->capcache = c->capcache ? c->capcache * 2 : 32;
 		c->cache = xreallocarray(c->cache, c->capcache, sizeof(*c->cache));
 	}
 	db_stmt *st = xmalloc(sizeof(*st));
-	st->s = s;
+	st->h = h;
 	st->c = c;
 	c->cache[c->ncache].key = dyn ? xstrdup(sql) : sql;
 	c->cache[c->ncache].dyn = dyn;
@@ -219,113 +178,82 @@ db_prepare_dyn(db_conn *c, const char *sql, struct zt_err *err)
 void
 db_bind_int(db_stmt *s, int idx, int64_t v)
 {
-	sqlite3_bind_int64(s->s, idx, v);
+	be->bind_int(s->h, idx, v);
 }
 
 void
 db_bind_double(db_stmt *s, int idx, double v)
 {
-	sqlite3_bind_double(s->s, idx, v);
+	be->bind_double(s->h, idx, v);
 }
 
 void
 db_bind_text(db_stmt *s, int idx, const char *v)
 {
 	if (v == NULL)
-		sqlite3_bind_null(s->s, idx);
+		be->bind_null(s->h, idx);
 	else
-		sqlite3_bind_text(s->s, idx, v, -1, SQLITE_TRANSIENT);
+		be->bind_text(s->h, idx, v, strlen(v));
 }
 
 void
 db_bind_textn(db_stmt *s, int idx, const char *v, size_t n)
 {
-	sqlite3_bind_text64(s->s, idx, v, n, SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-void
-db_bind_blob(db_stmt *s, int idx, const void *v, size_t n)
-{
-	sqlite3_bind_blob64(s->s, idx, v, n, SQLITE_TRANSIENT);
+	be->bind_text(s->h, idx, v, n);
 }
 
 void
 db_bind_null(db_stmt *s, int idx)
 {
-	sqlite3_bind_null(s->s, idx);
+	be->bind_null(s->h, idx);
 }
 
 int
 db_step(db_stmt *s, struct zt_err *err)
 {
-	int rc = sqlite3_step(s->s);
-
-	if (rc == SQLITE_ROW)
-		return DB_ROW;
-	if (rc == SQLITE_DONE)
-		return DB_DONE;
-	int code = map_rc(s->c->h, rc, err);
-	sqlite3_reset(s->s);
-	return code;
+	return be->step(s->h, err);
 }
 
 int64_t
 db_col_int(db_stmt *s, int col)
 {
-	return sqlite3_column_int64(s->s, col);
+	return be->col_int(s->h, col);
 }
 
 double
 db_col_double(db_stmt *s, int col)
 {
-	return sqlite3_column_double(s->s, col);
+	return be->col_double(s->h, col);
 }
 
 const char *
 db_col_text(db_stmt *s, int col)
 {
-	return (const char *)sqlite3_column_text(s->s, col);
-}
-
-const void *
-db_col_blob(db_stmt *s, int col, size_t *len)
-{
-	const void *p = sqlite3_column_blob(s->s, col);
-
-	*len = (size_t)sqlite3_column_bytes(s->s, col);
-	return p;
+	return be->col_text(s->h, col);
 }
 
 int
 db_col_isnull(db_stmt *s, int col)
 {
-	return sqlite3_column_type(s->s, col) == SQLITE_NULL;
+	return be->col_isnull(s->h, col);
 }
 
 void
 db_reset(db_stmt *s)
 {
-	sqlite3_reset(s->s);
+	be->reset(s->h);
 }
 
 int64_t
 db_changes(db_conn *c)
 {
-	return sqlite3_changes64(c->h);
+	return be->changes(c->h);
 }
 
 int
 db_exec(db_conn *c, const char *sql, struct zt_err *err)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
-
-	if (rc != SQLITE_OK) {
-		int code = map_rc(c->h, rc, err);
-		sqlite3_free(msg);
-		return code;
-	}
-	return 0;
+	return be->exec(c->h, sql, err);
 }
 
 int64_t
@@ -393,7 +321,7 @@ static void
 reset_all(db_conn *c)
 {
 	for (size_t i = 0; i < c->ncache; i++)
-		sqlite3_reset(c->cache[i].st->s);
+		be->reset(c->cache[i].st->h);
 }
 
 static int
@@ -403,7 +331,7 @@ run_batch_tx(struct job **jobs, int n)
 	int rc;
 
 	err_clear(&err);
-	if (db_exec(wconn, "BEGIN IMMEDIATE", &err) < 0) {
+	if (db_exec(wconn, be->begin_sql, &err) < 0) {
 		for (int i = 0; i < n; i++) {
 			*jobs[i]->err = err;
 			jobs[i]->rc = err.code;
@@ -550,16 +478,17 @@ db_migrate(int verbose, struct zt_err *err)
 
 	if (db_exec(wconn,
 		    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-		    " name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+		    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
 		    err) < 0)
 		return err->code;
 	int cur = db_schema_version();
-	for (const struct migration *m = db_migrations; m->name; m++) {
+	const struct migration *list = be->kind == DB_PG ? db_migrations_pg : db_migrations_sqlite;
+	for (const struct migration *m = list; m->name; m++) {
 		if (m->version <= cur)
 			continue;
 		if (verbose)
 			fprintf(stderr, "migrate: applying %s ...\n", m->name);
-		if (db_exec(wconn, "BEGIN IMMEDIATE", err) < 0)
+		if (db_exec(wconn, be->begin_sql, err) < 0)
 			return err->code;
 		if (db_exec(wconn, m->sql, err) < 0) {
 			struct zt_err e2;

@@ -24,9 +24,14 @@ typedef struct db_stmt db_stmt;
 
 enum { DB_ROW = 1, DB_DONE = 0 };
 
-/* Opens the database (creating its file), applies pragmas. Returns 0 or an
+enum db_kind { DB_SQLITE, DB_PG };
+
+/* Opens the database: a SQLite file path (or "sqlite:PATH"), or
+ * "postgres://..." / "postgresql://..." for PostgreSQL. Returns 0 or an
  * error. Must be called once before anything else. */
 int db_open(const char *url, struct zt_err *err);
+/* Which backend is open; SQL that differs between them branches on it. */
+enum db_kind db_kind(void);
 void db_close(void);
 /* Starts the writer thread (server mode). Without it db_write() runs the job
  * inline in its own transaction (CLI mode). */
@@ -55,14 +60,12 @@ void db_bind_int(db_stmt *s, int idx, int64_t v);
 void db_bind_double(db_stmt *s, int idx, double v);
 void db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds NULL */
 void db_bind_textn(db_stmt *s, int idx, const char *v, size_t n);
-void db_bind_blob(db_stmt *s, int idx, const void *v, size_t n);
 void db_bind_null(db_stmt *s, int idx);
 /* Returns DB_ROW, DB_DONE or a negative error (filled in err). */
 int db_step(db_stmt *s, struct zt_err *err);
 int64_t db_col_int(db_stmt *s, int col);
 double db_col_double(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col); /* NULL for NULL */
-const void *db_col_blob(db_stmt *s, int col, size_t *len);
 int db_col_isnull(db_stmt *s, int col);
 /* Resets s so it can be reused (db_prepare does this too). */
 void db_reset(db_stmt *s);

@@ -1,4 +1,5 @@
-/* migrations.h - the embedded, numbered SQL migrations (migrations/NNN_name.sql). */
+/* migrations.h - the embedded, numbered SQL migrations of each backend
+ * (migrations/sqlite/NNN_name.sql, migrations/pg/NNN_name.sql). */
 #ifndef ZT_MIGRATIONS_H
 #define ZT_MIGRATIONS_H
 
@@ -9,6 +10,7 @@ struct migration {
 };
 
 /* Sorted by version, terminated by {0, NULL, NULL}. */
-extern const struct migration db_migrations[];
+extern const struct migration db_migrations_sqlite[];
+extern const struct migration db_migrations_pg[];
 
 #endif

@@ -51,7 +51,13 @@ audit_append(db_conn *c, int64_t actor_id, const char *action, const char *objec
 	char *text = NULL;
 	int rc;
 
-	db_stmt *h = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
+	/* With PostgreSQL several processes write: the head row is locked until
+	 * commit, so the chain stays one chain. SQLite has one writer. */
+	db_stmt *h = db_prepare(c,
+				db_kind() == DB_PG
+					? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+					: "SELECT seq, hash FROM audit_head WHERE id = 1",
+				err);
 	if (h == NULL)
 		return err->code;
 	if ((rc = db_step(h, err)) != DB_ROW) {

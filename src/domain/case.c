@@ -614,7 +614,6 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 		r.pause_wd += calendar_workdays_between(workcal(), r.paused_on, today);
 		r.paused = 0;
 		set_clock(&r, r.clock_start, r.clock_limit);
-		round = (int)db_query_int(c, "SELECT 0", 0, err);
 		db_stmt *s = db_prepare(c,
 					"SELECT coalesce(max(round), 0) + 1 FROM case_materials"
 					" WHERE case_id = ?1",

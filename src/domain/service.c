@@ -137,16 +137,31 @@ write_materials_fts(db_conn *c, int64_t id, const struct service_in *in, struct 
 		if ((rc = db_step(s, err)) < 0)
 			return rc;
 	}
-	s = db_prepare(c, "DELETE FROM service_fts WHERE rowid = ?1", err);
-	if (s == NULL)
-		return err->code;
-	db_bind_int(s, 1, id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	s = db_prepare(c, "INSERT INTO service_fts (rowid, name, guide) VALUES (?1, ?2, ?3)", err);
-	if (s == NULL)
-		return err->code;
 	char *guide = guide_text(in);
+	if (db_kind() == DB_PG) {
+		/* PostgreSQL: one text column under a pg_trgm GIN index. */
+		s = db_prepare(c, "UPDATE service_items SET search_doc = ?2 || chr(10) || ?3"
+				  " WHERE id = ?1",
+			       err);
+	} else {
+		/* SQLite: an FTS5 trigram table keyed by the item id. */
+		s = db_prepare(c, "DELETE FROM service_fts WHERE rowid = ?1", err);
+		if (s == NULL) {
+			free(guide);
+			return err->code;
+		}
+		db_bind_int(s, 1, id);
+		if ((rc = db_step(s, err)) < 0) {
+			free(guide);
+			return rc;
+		}
+		s = db_prepare(c, "INSERT INTO service_fts (rowid, name, guide) VALUES (?1, ?2, ?3)",
+			       err);
+	}
+	if (s == NULL) {
+		free(guide);
+		return err->code;
+	}
 	db_bind_int(s, 1, id);
 	db_bind_text(s, 2, in->name);
 	db_bind_text(s, 3, guide);
@@ -551,6 +566,22 @@ chars(const char *s)
 	return n;
 }
 
+/* "%term%" for PostgreSQL's ILIKE, the term's own %, _ and \\ literal. */
+static void
+like_pattern(const char *term, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	out[o++] = '%';
+	for (const char *p = term; *p && o + 4 < cap; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+}
+
 static void
 region_prefix(const char *code, char out[8])
 {
@@ -563,7 +594,7 @@ region_prefix(const char *code, char out[8])
 json_t *
 service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 {
-	char terms[MAX_TERMS][128], prefix[8], shortq[MAX_TERMS][128];
+	char terms[MAX_TERMS][128], prefix[8], shortq[MAX_TERMS][264];
 	int nterms = q->q ? split_terms(q->q, terms) : 0, np = 0;
 	int ranked = 0, has_cursor = 0;
 	double cur_score = 0;
@@ -599,29 +630,38 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 			buf_puts(&match, "\"");
 		}
 	}
-	ranked = match.len > 0;
+	int pg = db_kind() == DB_PG;
+	ranked = pg ? nterms > 0 : match.len > 0;
 	buf_printf(&sql,
 		   "SELECT * FROM (SELECT i.id, i.code, i.name, i.type, i.dept_id, d.name AS dname,"
 		   " i.region_code, i.promised_days, i.legal_days, i.depth, i.max_visits,"
 		   " i.cross_modes, i.channels, i.fee, i.status, %s AS score"
 		   " FROM service_items i JOIN departments d ON d.id = i.dept_id",
-		   ranked ? "bm25(service_fts, 10.0, 1.0)" : "0.0");
-	if (nterms)
+		   !ranked ? "0.0"
+		   : pg	   ? "-similarity(i.name, ?2)"
+			   : "bm25(service_fts, 10.0, 1.0)");
+	if (nterms && !pg)
 		buf_puts(&sql, " JOIN service_fts ON service_fts.rowid = i.id");
 	buf_puts(&sql, " WHERE i.status = ?1");
-	if (ranked)
+	if (ranked && !pg)
 		buf_puts(&sql, " AND service_fts MATCH ?2");
 	for (int i = 0, k = 0; i < nterms; i++) {
-		if (chars(terms[i]) >= 3)
-			continue;
-		/* Short terms: substring scan (trigrams need 3 characters). */
-		/* instr(), not LIKE: a LIKE on a bound parameter makes SQLite
-		 * re-prepare the statement on every binding. */
-		snprintf(shortq[np], sizeof(shortq[np]), "%s", terms[i]);
-		buf_printf(&sql,
-			   " AND (instr(lower(service_fts.name), lower(?%d)) > 0"
-			   " OR instr(lower(service_fts.guide), lower(?%d)) > 0)",
-			   10 + k, 10 + k);
+		if (pg) {
+			/* Every term a substring (ILIKE uses the trigram index). */
+			like_pattern(terms[i], shortq[np], sizeof(shortq[np]));
+			buf_printf(&sql, " AND i.search_doc ILIKE ?%d", 10 + k);
+		} else {
+			if (chars(terms[i]) >= 3)
+				continue;
+			/* Short terms: substring scan (trigrams need 3 characters).
+			 * instr(), not LIKE: a LIKE on a bound parameter makes
+			 * SQLite re-prepare the statement on every binding. */
+			snprintf(shortq[np], sizeof(shortq[np]), "%s", terms[i]);
+			buf_printf(&sql,
+				   " AND (instr(lower(service_fts.name), lower(?%d)) > 0"
+				   " OR instr(lower(service_fts.guide), lower(?%d)) > 0)",
+				   10 + k, 10 + k);
+		}
 		k++;
 		np++;
 	}
@@ -647,7 +687,7 @@ service_search(db_conn *c, const struct service_query *q, struct zt_err *err)
 		goto out;
 	db_bind_text(s, 1, q->status ? q->status : "published");
 	if (ranked)
-		db_bind_text(s, 2, match.data);
+		db_bind_text(s, 2, pg ? q->q : match.data);
 	for (int k = 0; k < np; k++)
 		db_bind_text(s, 10 + k, shortq[k]);
 	if (q->region) {

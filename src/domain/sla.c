@@ -28,6 +28,14 @@ tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 	char states[SWEEP_BATCH][24], nos[SWEEP_BATCH][40];
 	int n = 0, rc;
 
+	/* Several processes on one PostgreSQL: one sweeps at a time (the lock
+	 * ends with the transaction); the others find it taken and skip. */
+	if (db_kind() == DB_PG &&
+	    db_query_int(c, "SELECT CASE WHEN pg_try_advisory_xact_lock(7262001) THEN 1 ELSE 0 END",
+			 0, err) != 1) {
+		j->found = 0;
+		return 0;
+	}
 	/* Overdue, clock running, not yet escalated. */
 	db_stmt *s =
 	    db_prepare(c,
