@@ -190,7 +190,7 @@ org_regions_json(db_conn *c, const char *parent, struct zt_err *err)
 	json_t *a = json_array();
 	db_stmt *s = db_prepare(c,
 				"SELECT code, name, name_en, level, parent FROM regions"
-				" WHERE ?1 IS NULL OR parent = ?1 ORDER BY code",
+				" WHERE CAST(?1 AS TEXT) IS NULL OR parent = ?1 ORDER BY code",
 				err);
 	if (s == NULL) {
 		json_decref(a);
@@ -218,7 +218,7 @@ org_departments_json(db_conn *c, const char *region, struct zt_err *err)
 	    db_prepare(c,
 		       "SELECT d.id, d.credit_code, d.name, d.name_en, d.region_code, r.name"
 		       " FROM departments d JOIN regions r ON r.code = d.region_code"
-		       " WHERE ?1 IS NULL OR d.region_code = ?1 ORDER BY d.id",
+		       " WHERE CAST(?1 AS TEXT) IS NULL OR d.region_code = ?1 ORDER BY d.id",
 		       err);
 	if (s == NULL) {
 		json_decref(a);

@@ -349,7 +349,14 @@ describe('input validation', () => {
 		});
 		assert.equal(sneaky.status, 404, sneaky.text);
 		assert.deepEqual(counts(), was);
-		assert.equal(node.count("SELECT count(*) FROM sqlite_master WHERE name = 'cases'"), 1);
+		assert.equal(
+			node.count(
+				process.env.ZT_TEST_PG
+					? "SELECT count(*) FROM information_schema.tables WHERE table_name = 'cases'"
+					: "SELECT count(*) FROM sqlite_master WHERE name = 'cases'",
+			),
+			1,
+		);
 	});
 
 	/*

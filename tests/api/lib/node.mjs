@@ -19,6 +19,34 @@ export const BIN = process.env.ZT_BIN || join(REPO, 'build', 'zhengtong');
 
 const children = new Set();
 const dirs = new Set();
+const databases = new Set();
+
+/* ZT_TEST_PG=postgres://user@127.0.0.1:PORT runs every node on PostgreSQL:
+ * each node gets a fresh database there, dropped when the tests end. */
+const PG = process.env.ZT_TEST_PG || '';
+
+function psql(db, args) {
+	const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${PG}/${db}`, ...args], {
+		encoding: 'utf8',
+		timeout: 20000,
+	});
+	if (r.error) throw r.error;
+	if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}`);
+	return r.stdout;
+}
+
+/* Rows as sqlite3 -json gives them: booleans as 1/0. */
+function pgRows(db, query) {
+	if (!/^\s*(select|with)\b/i.test(query)) {
+		psql(db, ['-c', query]);
+		return [];
+	}
+	const out = psql(db, ['-At', '-c', `SELECT coalesce(json_agg(t), '[]') FROM (${query}) t`]).trim();
+	return JSON.parse(out).map((row) => {
+		for (const k of Object.keys(row)) if (typeof row[k] === 'boolean') row[k] = row[k] ? 1 : 0;
+		return row;
+	});
+}
 
 /* On an interrupt, still take the children down (the 'exit' handler runs). */
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
@@ -32,8 +60,16 @@ process.on('exit', () => {
 			/* already gone */
 		}
 	}
-	if (!process.env.ZT_KEEP_DATA)
+	if (!process.env.ZT_KEEP_DATA) {
 		for (const d of dirs) rmSync(d, { recursive: true, force: true });
+		for (const db of databases) {
+			try {
+				psql('postgres', ['-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+			} catch {
+				/* the cluster may already be gone */
+			}
+		}
+	}
 });
 
 /* The environment of every child: ours without any ZT_* setting (so a
@@ -65,7 +101,14 @@ function waitExit(child, ms) {
 export async function startNode({ now, env = {}, init = true } = {}) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'zt-api-'));
 	dirs.add(dataDir);
+	let dbName = null;
+	if (PG) {
+		dbName = `zt_${process.pid}_${databases.size}_${Math.floor(Math.random() * 1e9)}`;
+		psql('postgres', ['-c', `CREATE DATABASE ${dbName}`]);
+		databases.add(dbName);
+	}
 	const base = {
+		...(PG ? { ZT_DB: `${PG}/${dbName}` } : {}),
 		ZT_DATA_DIR: dataDir,
 		ZT_CALENDAR_DIR: join(REPO, 'calendar'),
 		ZT_LISTEN: '127.0.0.1:0',
@@ -118,6 +161,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		});
 
 	node.sql = (query) => {
+		if (PG) return pgRows(dbName, query);
 		const r = spawnSync('sqlite3', ['-json', join(dataDir, 'zhengtong.db'), query], {
 			encoding: 'utf8',
 			timeout: 10000,
