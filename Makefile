@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 BIN        := $(BUILD)/zhengtong
 JOBS       ?= 2
 
-.PHONY: all deps build run test test-unit test-api test-e2e test-asan bench fmt lint clean
+.PHONY: all deps build run test test-unit test-api test-e2e test-pg test-cluster test-asan bench fmt lint clean
 
 all: build
 
@@ -20,10 +20,12 @@ run: build
 	@if [ ! -f data/zhengtong.db ]; then $(BIN) init >/dev/null; fi
 	@exec $(BIN) serve
 
-# Every test suite: unit (cmocka under ctest), API (a real node over HTTP) and
-# the web portal in a real browser (Debian chromium driven by playwright-core).
+# Every test suite: unit (cmocka under ctest) and API (a real node over HTTP)
+# on SQLite, the same again on a throw-away PostgreSQL with the multi-process
+# cluster tests, and the web portal in a real browser (Debian chromium driven
+# by playwright-core).
 test: build
-	@$(MAKE) --no-print-directory test-unit test-api test-e2e BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory test-unit test-api test-pg test-e2e BUILD=$(BUILD)
 
 test-unit:
 	@cd $(BUILD) && ctest --output-on-failure
@@ -34,11 +36,20 @@ test-api:
 test-e2e:
 	@tests/e2e/run $(abspath $(BIN))
 
-# The unit and API suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Unit and API suites on PostgreSQL, then several processes behind nginx.
+test-pg:
+	@tests/with-pg $(MAKE) --no-print-directory test-unit test-api test-cluster BUILD=$(BUILD)
+
+test-cluster:
+	@if [ -x tests/cluster/run ]; then tests/cluster/run $(abspath $(BIN)); fi
+
+# The unit and API suites under AddressSanitizer + UndefinedBehaviorSanitizer,
+# on both backends.
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZT_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@$(MAKE) --no-print-directory test-unit test-api BUILD=$(ASAN_BUILD)
+	@tests/with-pg $(MAKE) --no-print-directory test-unit test-api BUILD=$(ASAN_BUILD)
 
 bench: build
 	@bench/run

@@ -25,13 +25,15 @@ struct cached {
 };
 
 struct db_conn {
-	void *h; /* the backend's connection */
+	const struct db_backend *be; /* the backend this connection speaks to */
+	void *h;		     /* the backend's connection */
 	struct cached *cache;
 	size_t ncache, capcache;
 	struct db_conn *next_idle;
 };
 
 struct db_stmt {
+	const struct db_backend *be;
 	void *h; /* the backend's statement */
 	db_conn *c;
 };
@@ -65,16 +67,31 @@ static pthread_mutex_t inline_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void reset_all(db_conn *c);
 
-static db_conn *
-conn_open(int readonly, struct zt_err *err)
+static const struct db_backend *
+backend_for(const char *url)
 {
-	void *h = be->open(db_url, readonly, err);
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return &db_pg_backend;
+	return &db_sqlite_backend;
+}
+
+static db_conn *
+conn_open_url(const struct db_backend *b, const char *url, int readonly, struct zt_err *err)
+{
+	void *h = b->open(url, readonly, err);
 
 	if (h == NULL)
 		return NULL;
 	db_conn *c = xcalloc(1, sizeof(*c));
+	c->be = b;
 	c->h = h;
 	return c;
+}
+
+static db_conn *
+conn_open(int readonly, struct zt_err *err)
+{
+	return conn_open_url(be, db_url, readonly, err);
 }
 
 static void
@@ -83,23 +100,20 @@ conn_close(db_conn *c)
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < c->ncache; i++) {
-		be->finalize(c->cache[i].st->h);
+		c->be->finalize(c->cache[i].st->h);
 		free(c->cache[i].st);
 		if (c->cache[i].dyn)
 			free((char *)c->cache[i].key);
 	}
 	free(c->cache);
-	be->close(c->h);
+	c->be->close(c->h);
 	free(c);
 }
 
 int
 db_open(const char *url, struct zt_err *err)
 {
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		be = &db_pg_backend;
-	else
-		be = &db_sqlite_backend;
+	be = backend_for(url);
 	snprintf(db_url, sizeof(db_url), "%s", url);
 	be->global_init();
 	wconn = conn_open(0, err);
@@ -134,6 +148,27 @@ db_cli_conn(void)
 	return wconn;
 }
 
+db_conn *
+db_connect(const char *url, struct zt_err *err)
+{
+	const struct db_backend *b = backend_for(url);
+
+	b->global_init();
+	return conn_open_url(b, url, 0, err);
+}
+
+void
+db_disconnect(db_conn *c)
+{
+	conn_close(c);
+}
+
+enum db_kind
+db_conn_kind(db_conn *c)
+{
+	return c->be->kind;
+}
+
 /* ---- statements ---- */
 
 static db_stmt *
@@ -142,11 +177,11 @@ prepare(db_conn *c, const char *sql, int dyn, struct zt_err *err)
 	for (size_t i = 0; i < c->ncache; i++) {
 		struct cached *e = &c->cache[i];
 		if (e->key == sql || (dyn && e->dyn && strcmp(e->key, sql) == 0)) {
-			be->reset(e->st->h);
+			c->be->reset(e->st->h);
 			return e->st;
 		}
 	}
-	void *h = be->prepare(c->h, sql, (int)c->ncache, err);
+	void *h = c->be->prepare(c->h, sql, (int)c->ncache, err);
 	if (h == NULL)
 		return NULL;
 	if (c->ncache == c->capcache) {
@@ -154,6 +189,7 @@ prepare(db_conn *c, const char *sql, int dyn, struct zt_err *err)
 		c->cache = xreallocarray(c->cache, c->capcache, sizeof(*c->cache));
 	}
 	db_stmt *st = xmalloc(sizeof(*st));
+	st->be = c->be;
 	st->h = h;
 	st->c = c;
 	c->cache[c->ncache].key = dyn ? xstrdup(sql) : sql;
@@ -178,82 +214,82 @@ db_prepare_dyn(db_conn *c, const char *sql, struct zt_err *err)
 void
 db_bind_int(db_stmt *s, int idx, int64_t v)
 {
-	be->bind_int(s->h, idx, v);
+	s->be->bind_int(s->h, idx, v);
 }
 
 void
 db_bind_double(db_stmt *s, int idx, double v)
 {
-	be->bind_double(s->h, idx, v);
+	s->be->bind_double(s->h, idx, v);
 }
 
 void
 db_bind_text(db_stmt *s, int idx, const char *v)
 {
 	if (v == NULL)
-		be->bind_null(s->h, idx);
+		s->be->bind_null(s->h, idx);
 	else
-		be->bind_text(s->h, idx, v, strlen(v));
+		s->be->bind_text(s->h, idx, v, strlen(v));
 }
 
 void
 db_bind_textn(db_stmt *s, int idx, const char *v, size_t n)
 {
-	be->bind_text(s->h, idx, v, n);
+	s->be->bind_text(s->h, idx, v, n);
 }
 
 void
 db_bind_null(db_stmt *s, int idx)
 {
-	be->bind_null(s->h, idx);
+	s->be->bind_null(s->h, idx);
 }
 
 int
 db_step(db_stmt *s, struct zt_err *err)
 {
-	return be->step(s->h, err);
+	return s->be->step(s->h, err);
 }
 
 int64_t
 db_col_int(db_stmt *s, int col)
 {
-	return be->col_int(s->h, col);
+	return s->be->col_int(s->h, col);
 }
 
 double
 db_col_double(db_stmt *s, int col)
 {
-	return be->col_double(s->h, col);
+	return s->be->col_double(s->h, col);
 }
 
 const char *
 db_col_text(db_stmt *s, int col)
 {
-	return be->col_text(s->h, col);
+	return s->be->col_text(s->h, col);
 }
 
 int
 db_col_isnull(db_stmt *s, int col)
 {
-	return be->col_isnull(s->h, col);
+	return s->be->col_isnull(s->h, col);
 }
 
 void
 db_reset(db_stmt *s)
 {
-	be->reset(s->h);
+	s->be->reset(s->h);
 }
 
 int64_t
 db_changes(db_conn *c)
 {
-	return be->changes(c->h);
+	return c->be->changes(c->h);
 }
 
 int
 db_exec(db_conn *c, const char *sql, struct zt_err *err)
 {
-	return be->exec(c->h, sql, err);
+	return c->be->exec(c->h, sql, err);
 }
 
 int64_t
@@ -321,7 +357,7 @@ static void
 reset_all(db_conn *c)
 {
 	for (size_t i = 0; i < c->ncache; i++)
-		be->reset(c->cache[i].st->h);
+		c->be->reset(c->cache[i].st->h);
 }
 
 static int
@@ -463,46 +499,53 @@ db_write(db_job_fn fn, void *arg, struct zt_err *err)
 
 /* ---- migrations ---- */
 
-int
-db_schema_version(void)
+static int
+schema_version(db_conn *c)
 {
 	struct zt_err err;
 
-	return (int)db_query_int(wconn, "SELECT max(version) FROM schema_migrations", 0, &err);
+	return (int)db_query_int(c, "SELECT max(version) FROM schema_migrations", 0, &err);
 }
 
 int
-db_migrate(int verbose, struct zt_err *err)
+db_schema_version(void)
+{
+	return schema_version(wconn);
+}
+
+static int
+migrate(db_conn *c, int verbose, struct zt_err *err)
 {
 	int applied = 0;
 
-	if (db_exec(wconn,
+	if (db_exec(c,
 		    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
 		    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
 		    err) < 0)
 		return err->code;
-	int cur = db_schema_version();
-	const struct migration *list = be->kind == DB_PG ? db_migrations_pg : db_migrations_sqlite;
+	int cur = schema_version(c);
+	const struct migration *list =
+	    c->be->kind == DB_PG ? db_migrations_pg : db_migrations_sqlite;
 	for (const struct migration *m = list; m->name; m++) {
 		if (m->version <= cur)
 			continue;
 		if (verbose)
 			fprintf(stderr, "migrate: applying %s ...\n", m->name);
-		if (db_exec(wconn, be->begin_sql, err) < 0)
+		if (db_exec(c, c->be->begin_sql, err) < 0)
 			return err->code;
-		if (db_exec(wconn, m->sql, err) < 0) {
+		if (db_exec(c, m->sql, err) < 0) {
 			struct zt_err e2;
 			log_error("migration %s failed: %s", m->name, err->msg);
-			db_exec(wconn, "ROLLBACK", &e2);
+			db_exec(c, "ROLLBACK", &e2);
 			return err->code;
 		}
-		db_stmt *s = db_prepare(wconn,
+		db_stmt *s = db_prepare(c,
 					"INSERT INTO schema_migrations (version, name, applied_at)"
 					" VALUES (?1, ?2, ?3)",
 					err);
 		if (s == NULL) {
 			struct zt_err e2;
-			db_exec(wconn, "ROLLBACK", &e2);
+			db_exec(c, "ROLLBACK", &e2);
 			return err->code;
 		}
 		db_bind_int(s, 1, m->version);
@@ -510,15 +553,27 @@ db_migrate(int verbose, struct zt_err *err)
 		db_bind_int(s, 3, clock_now());
 		int rc = db_step(s, err);
 		db_reset(s);
-		if (rc < 0 || db_exec(wconn, "COMMIT", err) < 0) {
+		if (rc < 0 || db_exec(c, "COMMIT", err) < 0) {
 			struct zt_err e2;
-			db_exec(wconn, "ROLLBACK", &e2);
+			db_exec(c, "ROLLBACK", &e2);
 			return err->code;
 		}
 		applied++;
 	}
 	if (verbose)
-		fprintf(stderr, "migrate: schema at version %d (%d applied)\n", db_schema_version(),
+		fprintf(stderr, "migrate: schema at version %d (%d applied)\n", schema_version(c),
 			applied);
 	return applied;
+}
+
+int
+db_migrate(int verbose, struct zt_err *err)
+{
+	return migrate(wconn, verbose, err);
+}
+
+int
+db_migrate_conn(db_conn *c, int verbose, struct zt_err *err)
+{
+	return migrate(c, verbose, err);
 }

@@ -81,4 +81,16 @@ int64_t db_query_int(db_conn *c, const char *sql, int64_t dflt, struct zt_err *e
 /* A dedicated connection for CLI tools (its own transactions). */
 db_conn *db_cli_conn(void);
 
+/* A connection of its own to url (as for db_open; either backend), apart
+ * from the global database, its writer and read pool: for tools that work
+ * on two databases at once (db copy). Statements and transactions on it are
+ * the caller's; db_write() never uses it. Returns NULL with err filled on
+ * failure. db_disconnect() closes it (NULL is ignored). */
+db_conn *db_connect(const char *url, struct zt_err *err);
+void db_disconnect(db_conn *c);
+/* Which backend c speaks to. */
+enum db_kind db_conn_kind(db_conn *c);
+/* db_migrate() for a connection from db_connect(). */
+int db_migrate_conn(db_conn *c, int verbose, struct zt_err *err);
+
 #endif
