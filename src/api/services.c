@@ -2,7 +2,11 @@
 #include "api/handlers.h"
 #include "http/req.h"
 #include "http/validate.h"
+#include "base/clock.h"
+#include "base/rcache.h"
 #include "domain/service.h"
+
+#include <pthread.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -254,21 +258,53 @@ parse_query(struct req *r, struct service_query *q)
 	return reply_if_invalid(r) ? -1 : 0;
 }
 
+/* Public search answers are the same for everyone and change only with the
+ * catalog: they are cached, keyed by the validated query, checked against
+ * the catalog version, and kept at most SEARCH_CACHE_AGE seconds (so a
+ * change made by another process shows within that). */
+#define SEARCH_CACHE_AGE 2
+
+static struct rcache *search_cache;
+static pthread_once_t search_cache_once = PTHREAD_ONCE_INIT;
+
+static void
+search_cache_init(void)
+{
+	search_cache = rcache_new(4096, 256 << 10);
+}
+
 void
 h_services_search(struct req *r)
 {
 	struct service_query q;
 	struct zt_err err;
+	char key[512];
+	size_t len;
 
 	if (parse_query(r, &q) < 0)
 		return;
+	pthread_once(&search_cache_once, search_cache_init);
+	snprintf(key, sizeof(key), "%s\x1f%s\x1f%lld\x1f%s\x1f%d\x1f%u\x1f%d\x1f%s", q.q ? q.q : "",
+		 q.region ? q.region : "", (long long)q.dept_id, q.type ? q.type : "", q.min_depth,
+		 q.cross, q.limit, q.cursor ? q.cursor : "");
+	uint64_t version = service_catalog_version();
+	int64_t now = (int64_t)(clock_mono_ns() / 1000000000u);
+	char *body = rcache_get(search_cache, key, version, now, SEARCH_CACHE_AGE, &len);
+	if (body) {
+		reply_raw(r, 200, "application/json; charset=utf-8", body, len);
+		return;
+	}
 	err_clear(&err);
 	json_t *o = service_search(req_db(r), &q, &err);
 	if (o == NULL) {
 		reply_err(r, &err);
 		return;
 	}
-	reply_json(r, 200, o);
+	body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	len = strlen(body);
+	rcache_put(search_cache, key, version, now, body, len);
+	reply_raw(r, 200, "application/json; charset=utf-8", body, len);
 }
 
 void

@@ -9,6 +9,7 @@
 
 static enum log_level level = LOG_INFO;
 static FILE *access_fp;
+static int access_off;
 static pthread_mutex_t access_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void
@@ -22,6 +23,10 @@ log_open_access(const char *path)
 {
 	if (path == NULL || strcmp(path, "-") == 0 || *path == '\0') {
 		access_fp = NULL;
+		return 0;
+	}
+	if (strcmp(path, "/dev/null") == 0 || strcmp(path, "off") == 0) {
+		access_off = 1;
 		return 0;
 	}
 	FILE *fp = fopen(path, "a");
@@ -50,6 +55,12 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	fprintf(stderr, "%s %s %s\n", ts, names[lvl], line);
+}
+
+int
+log_access_enabled(void)
+{
+	return !access_off;
 }
 
 void

@@ -8,9 +8,12 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lvl);
-/* Access log destination: NULL or "-" = stderr, else a file appended to. */
+/* Access log destination: NULL or "-" = stderr, "off" or /dev/null = none,
+ * else a file appended to. */
 int log_open_access(const char *path);
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 0 when the access log is off (access_log = off or /dev/null). */
+int log_access_enabled(void);
 /* Writes one complete line (adds the newline) to the access log. */
 void log_access_line(const char *json);
 

@@ -8,9 +8,18 @@
 #include "base/xmalloc.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static _Atomic uint64_t catalog_version = 1;
+
+uint64_t
+service_catalog_version(void)
+{
+	return atomic_load(&catalog_version);
+}
 
 const char *const service_types[] = {"XK", "QR", "GF", "CF", "QZ", "ZS",
 				     "JC", "JL", "CJ", "GG", "QT", NULL};
@@ -287,6 +296,7 @@ service_create(const struct principal *by, const struct service_in *in, int64_t 
 		return rc;
 	if ((rc = db_write(tx_create, &j, err)) < 0)
 		return rc;
+	atomic_fetch_add(&catalog_version, 1);
 	*id = j.id;
 	return 0;
 }
@@ -362,7 +372,9 @@ service_update(const struct principal *by, int64_t id, const struct service_in *
 
 	if ((rc = service_validate(in, err)) < 0)
 		return rc;
-	return db_write(tx_update, &j, err);
+	if ((rc = db_write(tx_update, &j, err)) == 0)
+		atomic_fetch_add(&catalog_version, 1);
+	return rc;
 }
 
 static int
@@ -412,8 +424,11 @@ int
 service_set_status(const struct principal *by, int64_t id, const char *status, struct zt_err *err)
 {
 	struct item_job j = {by, NULL, id, status};
+	int rc = db_write(tx_status, &j, err);
 
-	return db_write(tx_status, &j, err);
+	if (rc == 0)
+		atomic_fetch_add(&catalog_version, 1);
+	return rc;
 }
 
 json_t *

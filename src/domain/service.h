@@ -69,6 +69,10 @@ struct service_query {
 	const char *cursor;
 };
 
+/* Bumped by every catalog change this process commits; caches of search
+ * results compare it (and expire within seconds for other processes'). */
+uint64_t service_catalog_version(void);
+
 /* Rule checks on top of field validation (promised <= legal, codes, ...). */
 int service_validate(const struct service_in *in, struct zt_err *err);
 int service_create(const struct principal *by, const struct service_in *in, int64_t *id,

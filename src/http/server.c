@@ -92,7 +92,8 @@ send_reply(struct req *r)
 	if (!r->replied)
 		reply_problem(r, 500, "internal", "the handler gave no answer");
 	metrics_observe(r->route_index, r->status, clock_mono_ns() - r->t0);
-	access_log(r);
+	if (log_access_enabled())
+		access_log(r);
 	resp = MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
 	r->resp = NULL;
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
