@@ -1,5 +1,6 @@
 /* cli.c - parsing the command line and running one subcommand. */
 #include "cli/cli.h"
+#include "cli/dbtools.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
@@ -37,6 +38,7 @@ static int cmd_user_add(int argc, char **argv);
 static int cmd_calendar_load(int argc, char **argv);
 static int cmd_sla_sweep(int argc, char **argv);
 static int cmd_audit_verify(int argc, char **argv);
+static int cmd_backup(int argc, char **argv);
 
 static const struct command commands[] = {
     {"serve", NULL, cmd_serve, "zhengtong serve [--config FILE]",
@@ -64,6 +66,8 @@ static const struct command commands[] = {
     {"audit", "verify", cmd_audit_verify, "zhengtong audit verify [--config FILE]",
      "Checks the whole audit chain (SM3 hash links). Exits 0 when intact; otherwise names\n"
      "the first bad sequence number and exits 1."},
+    {"db", "copy", dbtools_copy, DBTOOLS_COPY_USAGE, DBTOOLS_COPY_HELP},
+    {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -204,8 +208,11 @@ cmd_serve(int argc, char **argv)
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			if (workcal_reload(db_cli_conn(), &err) == 0)
+			/* The write connection belongs to the writer thread now. */
+			db_conn *rc = db_read_acquire();
+			if (rc && workcal_reload(rc, &err) == 0)
 				log_info("calendar reloaded");
+			db_read_release(rc);
 			continue;
 		}
 		break;
@@ -451,6 +458,12 @@ cmd_audit_verify(int argc, char **argv)
 	}
 	printf("audit chain intact: %lld records verified\n", (long long)checked);
 	return 0;
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+	return dbtools_backup(config_path, argc, argv);
 }
 
 int

@@ -14,16 +14,16 @@
 	"consistent snapshot, so a running node may keep serving from it. Every table is\n"        \
 	"copied in one transaction on the target, keeping ids; PostgreSQL identity sequences\n"    \
 	"and the search index are rebuilt. Afterwards row counts are compared table by table\n"    \
-	"and the audit chain is verified on the target. Progress goes to stderr. Exits 0 when\n"  \
-	"the copy is verified, 1 otherwise (the mismatch is named). Uploaded files live in the\n" \
+	"and the audit chain is verified on the target. Progress goes to stderr. Exits 0 when\n"   \
+	"the copy is verified, 1 otherwise (the mismatch is named). Uploaded files live in the\n"  \
 	"data directory, not in the database: copy or share that directory separately."
 #define DBTOOLS_BACKUP_USAGE "zhengtong backup --to PATH [--config FILE]"
 #define DBTOOLS_BACKUP_HELP                                                                        \
-	"Writes a consistent backup of the configured database to PATH while the node keeps\n"    \
-	"running. SQLite: an online backup into a standalone database file, checked with\n"       \
-	"PRAGMA integrity_check. PostgreSQL: pg_dump --format=custom (pg_dump must be on\n"       \
-	"PATH), checked with pg_restore --list. The backup is written next to PATH and renamed\n" \
-	"into place only when complete and checked. Prints its size and duration. Uploaded\n"    \
+	"Writes a consistent backup of the configured database to PATH while the node keeps\n"     \
+	"running. SQLite: an online backup into a standalone database file, checked with\n"        \
+	"PRAGMA integrity_check. PostgreSQL: pg_dump --format=custom (pg_dump must be on\n"        \
+	"PATH), checked with pg_restore --list. The backup is written next to PATH and renamed\n"  \
+	"into place only when complete and checked. Prints its size and duration. Uploaded\n"      \
 	"files in the data directory are not included."
 
 /* `db copy`: argv holds the options after "db copy". Returns the exit

@@ -23,6 +23,8 @@ struct db_backend {
 	/* Opens a connection to url; readonly is a hint. NULL on failure. */
 	void *(*open)(const char *url, int readonly, struct zt_err *err);
 	void (*close)(void *conn);
+	/* 0 when the connection is lost (it is then closed and replaced). */
+	int (*alive)(void *conn);
 	int (*exec)(void *conn, const char *sql, struct zt_err *err);
 	int64_t (*changes)(void *conn);
 	/* Prepares sql on conn (id is unique per connection). */

@@ -344,6 +344,19 @@ db_read_release(db_conn *c)
 	/* End any read transaction a half-stepped statement holds open. */
 	reset_all(c);
 	pthread_mutex_lock(&pool_mu);
+	if (!be->alive(c->h)) {
+		/* A lost server connection is dropped; the next request opens a
+		 * new one. */
+		for (size_t i = 0; i < pool_n; i++)
+			if (pool_all[i] == c) {
+				pool_all[i] = pool_all[--pool_n];
+				break;
+			}
+		pthread_mutex_unlock(&pool_mu);
+		log_warn("database connection lost; reconnecting on demand");
+		conn_close(c);
+		return;
+	}
 	c->next_idle = pool_idle;
 	pool_idle = c;
 	pthread_mutex_unlock(&pool_mu);
@@ -367,6 +380,20 @@ run_batch_tx(struct job **jobs, int n)
 	int rc;
 
 	err_clear(&err);
+	if (!be->alive(wconn->h)) {
+		/* The server went away (restart, fail-over): reconnect. */
+		db_conn *fresh = conn_open(0, &err);
+		if (fresh == NULL) {
+			for (int i = 0; i < n; i++) {
+				*jobs[i]->err = err;
+				jobs[i]->rc = err.code;
+			}
+			return err.code;
+		}
+		log_warn("writer reconnected to the database");
+		conn_close(wconn);
+		wconn = fresh;
+	}
 	if (db_exec(wconn, be->begin_sql, &err) < 0) {
 		for (int i = 0; i < n; i++) {
 			*jobs[i]->err = err;

@@ -38,8 +38,8 @@ map_result(PGconn *c, PGresult *res, struct zt_err *err)
 	snprintf(clean, sizeof(clean), "%s", msg ? msg : "");
 	clean[strcspn(clean, "\n")] = '\0';
 	if (PQstatus(c) != CONNECTION_OK)
-		return err_set(err, ZT_EUNAVAIL, "", "db_connection", "database connection lost: %s",
-			       clean);
+		return err_set(err, ZT_EUNAVAIL, "", "db_connection",
+			       "database connection lost: %s", clean);
 	if (state == NULL)
 		return err_set(err, ZT_EINTERNAL, "", "db_error", "database error: %s", clean);
 	if (strncmp(state, "23", 2) == 0)
@@ -91,6 +91,12 @@ pg_close(void *conn)
 		return;
 	PQfinish(pc->c);
 	free(pc);
+}
+
+static int
+pg_alive(void *conn)
+{
+	return PQstatus(((struct pg_conn *)conn)->c) == CONNECTION_OK;
 }
 
 static int
@@ -249,8 +255,8 @@ pg_step(void *stmt, struct zt_err *err)
 	struct pg_stmt *s = stmt;
 
 	if (s->res == NULL) {
-		s->res = PQexecPrepared(s->pc->c, s->name, s->nparams,
-					(const char *const *)s->vals, NULL, NULL, 0);
+		s->res = PQexecPrepared(s->pc->c, s->name, s->nparams, (const char *const *)s->vals,
+					NULL, NULL, 0);
 		ExecStatusType st = PQresultStatus(s->res);
 		if (st == PGRES_TUPLES_OK)
 			s->nrows = PQntuples(s->res);
@@ -311,24 +317,25 @@ pg_col_isnull(void *stmt, int col)
 }
 
 const struct db_backend db_pg_backend = {
-	.kind = DB_PG,
-	.name = "postgres",
-	.begin_sql = "BEGIN",
-	.global_init = pg_global_init,
-	.open = pg_open,
-	.close = pg_close,
-	.exec = pg_exec,
-	.changes = pg_changes,
-	.prepare = pg_prepare,
-	.finalize = pg_finalize,
-	.reset = pg_reset,
-	.bind_int = pg_bind_int,
-	.bind_double = pg_bind_double,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.step = pg_step,
-	.col_int = pg_col_int,
-	.col_double = pg_col_double,
-	.col_text = pg_col_text,
-	.col_isnull = pg_col_isnull,
+    .kind = DB_PG,
+    .name = "postgres",
+    .begin_sql = "BEGIN",
+    .global_init = pg_global_init,
+    .open = pg_open,
+    .close = pg_close,
+    .alive = pg_alive,
+    .exec = pg_exec,
+    .changes = pg_changes,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .reset = pg_reset,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_int = pg_col_int,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_isnull = pg_col_isnull,
 };

@@ -18,7 +18,8 @@ map_rc(sqlite3 *h, int rc, struct zt_err *err)
 		return err_set(err, ZT_ENOSPACE, "", "storage_full", "storage is full");
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_SHMSIZE)
+		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		    rc == SQLITE_IOERR_SHMSIZE)
 			return err_set(err, ZT_ENOSPACE, "", "storage_error",
 				       "storage write failed: %s", msg);
 		return err_set(err, ZT_EUNAVAIL, "", "storage_error", "storage error: %s", msg);
@@ -84,6 +85,12 @@ static void
 sq_close(void *conn)
 {
 	sqlite3_close(conn);
+}
+
+static int
+sq_alive(void *conn)
+{
+	return 1;
 }
 
 static int64_t
@@ -182,24 +189,25 @@ sq_col_isnull(void *stmt, int col)
 }
 
 const struct db_backend db_sqlite_backend = {
-	.kind = DB_SQLITE,
-	.name = "sqlite",
-	.begin_sql = "BEGIN IMMEDIATE",
-	.global_init = sq_global_init,
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.changes = sq_changes,
-	.prepare = sq_prepare,
-	.finalize = sq_finalize,
-	.reset = sq_reset,
-	.bind_int = sq_bind_int,
-	.bind_double = sq_bind_double,
-	.bind_text = sq_bind_text,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.col_int = sq_col_int,
-	.col_double = sq_col_double,
-	.col_text = sq_col_text,
-	.col_isnull = sq_col_isnull,
+    .kind = DB_SQLITE,
+    .name = "sqlite",
+    .begin_sql = "BEGIN IMMEDIATE",
+    .global_init = sq_global_init,
+    .open = sq_open,
+    .close = sq_close,
+    .alive = sq_alive,
+    .exec = sq_exec,
+    .changes = sq_changes,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_isnull = sq_col_isnull,
 };
