@@ -22,6 +22,7 @@
 #include "domain/audit.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -208,30 +209,71 @@ count_search(db_conn *c, struct zt_err *err)
 			    ZT_EINTERNAL, err);
 }
 
+/* Parses an integer value read as text; 0 when v is not exactly one. */
+static int
+parse_int(const char *v, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	return errno == 0 && end != v && *end == '\0';
+}
+
 /* Binds one value read as text: NULL stays NULL, integers are bound as
  * integers where the target column holds integers. */
 static void
 bind_value(db_stmt *w, int idx, db_stmt *r, int col, int is_int)
 {
 	const char *v = db_col_text(r, col);
-	char *end;
+	long long n;
 
-	if (db_col_isnull(r, col) || v == NULL) {
+	if (db_col_isnull(r, col) || v == NULL)
 		db_bind_null(w, idx);
-		return;
-	}
-	if (is_int) {
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		if (errno == 0 && end != v && *end == '\0') {
-			db_bind_int(w, idx, n);
-			return;
-		}
-	}
-	db_bind_text(w, idx, v); /* the target decides whether it fits */
+	else if (is_int && parse_int(v, &n))
+		db_bind_int(w, idx, n);
+	else
+		db_bind_text(w, idx, v); /* the target decides whether it fits */
 }
 
-/* Copies one table in batches of BATCH rows walked by its key. */
+/* The same value as JSON (for a PostgreSQL batch): null, a number, or a
+ * string; NULL when the text is not valid UTF-8. */
+static json_t *
+json_value(db_stmt *r, int col, int is_int)
+{
+	const char *v = db_col_text(r, col);
+	long long n;
+
+	if (db_col_isnull(r, col) || v == NULL)
+		return json_null();
+	if (is_int && parse_int(v, &n))
+		return json_integer(n);
+	return json_string(v);
+}
+
+/* Writes a batch of rows (a JSON array of objects) into a PostgreSQL table
+ * with one statement: a round trip per row would dominate the copy. */
+static int
+flush_pg(db_stmt *w, json_t *rows, struct zt_err *err)
+{
+	char *text;
+	int rc;
+
+	if (json_array_size(rows) == 0)
+		return 0;
+	text = json_dumps(rows, JSON_COMPACT);
+	db_reset(w);
+	db_bind_text(w, 1, text);
+	rc = db_step(w, err);
+	db_reset(w);
+	free(text);
+	json_array_clear(rows);
+	return rc < 0 ? rc : 0;
+}
+
+/* Copies one table in batches of BATCH rows walked by its key. SQLite
+ * targets take one prepared INSERT per row; PostgreSQL targets one INSERT
+ * per batch from json_populate_recordset. */
 static int
 copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 {
@@ -239,6 +281,8 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 	struct colset sc = {0}, dc = {0};
 	struct buf cols, sel_first, sel_next, ins, last;
 	int use[MAX_COLS], nuse = 0, keycol = -1, rc;
+	int pg = db_conn_kind(cp->dst) == DB_PG;
+	json_t *batch = pg ? json_array() : NULL;
 	int64_t done = 0;
 	uint64_t shown = clock_mono_ns();
 
@@ -281,10 +325,17 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 		   BATCH);
 	buf_printf(&sel_next, "SELECT %s FROM %s WHERE %s > ?1 ORDER BY %s LIMIT %d", cols.data,
 		   t->name, t->key, t->key, BATCH);
-	buf_printf(&ins, "INSERT INTO %s (%s) VALUES (", t->name, cols.data);
-	for (int i = 0; i < nuse; i++)
-		buf_printf(&ins, "%s?%d", i ? ", " : "", i + 1);
-	buf_puts(&ins, ")");
+	if (pg) {
+		buf_printf(&ins,
+			   "INSERT INTO %s (%s) SELECT %s FROM json_populate_recordset(NULL::%s,"
+			   " ?1::json)",
+			   t->name, cols.data, cols.data, t->name);
+	} else {
+		buf_printf(&ins, "INSERT INTO %s (%s) VALUES (", t->name, cols.data);
+		for (int i = 0; i < nuse; i++)
+			buf_printf(&ins, "%s?%d", i ? ", " : "", i + 1);
+		buf_puts(&ins, ")");
+	}
 
 	db_stmt *w = db_prepare_dyn(cp->dst, ins.data, err);
 	if (w == NULL) {
@@ -303,26 +354,55 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 		else if (done)
 			db_bind_text(r, 1, last.data);
 		while ((rc = db_step(r, err)) == DB_ROW) {
-			db_reset(w);
-			for (int i = 0; i < nuse; i++)
-				bind_value(w, i + 1, r, i, dc.is_int[use[i]]);
-			if ((rc = db_step(w, err)) < 0) {
-				char msg[ZT_ERR_MSG_MAX];
-				const char *k = db_col_text(r, keycol);
-				snprintf(msg, sizeof(msg), "%s", err->msg);
-				err_set(err, rc, "", "copy", "%s %s=%s: %s", t->name, t->key,
-					k ? k : "NULL", msg);
-				db_reset(r);
-				goto out;
+			const char *k = db_col_text(r, keycol);
+			if (k == NULL) {
+				rc = err_set(err, ZT_EINVAL, "", "copy", "%s has a row without %s",
+					     t->name, t->key);
+				break;
+			}
+			if (pg) {
+				json_t *row = json_object();
+				for (int i = 0; i < nuse; i++) {
+					json_t *v = json_value(r, i, dc.is_int[use[i]]);
+					if (v == NULL) {
+						json_decref(row);
+						rc = err_set(err, ZT_EINVAL, "", "copy",
+							     "%s %s=%s: %s is not valid UTF-8",
+							     t->name, t->key, k, dc.name[use[i]]);
+						break;
+					}
+					json_object_set_new(row, dc.name[use[i]], v);
+				}
+				if (rc < 0)
+					break;
+				json_array_append_new(batch, row);
+			} else {
+				db_reset(w);
+				for (int i = 0; i < nuse; i++)
+					bind_value(w, i + 1, r, i, dc.is_int[use[i]]);
+				if ((rc = db_step(w, err)) < 0) {
+					char msg[ZT_ERR_MSG_MAX];
+					snprintf(msg, sizeof(msg), "%s", err->msg);
+					err_set(err, rc, "", "copy", "%s %s=%s: %s", t->name,
+						t->key, k, msg);
+					break;
+				}
 			}
 			buf_reset(&last);
-			buf_puts(&last, db_col_text(r, keycol));
+			buf_puts(&last, k);
 			n++;
 			done++;
 		}
 		db_reset(r);
 		if (rc < 0)
 			goto out;
+		if (pg && (rc = flush_pg(w, batch, err)) < 0) {
+			char msg[ZT_ERR_MSG_MAX];
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			err_set(err, rc, "", "copy", "%s, rows up to %s=%s: %s", t->name, t->key,
+				last.data, msg);
+			goto out;
+		}
 		if (n < BATCH)
 			break;
 		if (clock_mono_ns() - shown >= 1000000000ull) {
@@ -335,6 +415,7 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 	fprintf(stderr, "copy: %s %lld/%lld\n", t->name, (long long)done, (long long)cp->rows[ti]);
 	rc = 0;
 out:
+	json_decref(batch);
 	colset_free(&sc);
 	colset_free(&dc);
 	buf_cleanup(&cols);
@@ -537,11 +618,11 @@ dbtools_copy(int argc, char **argv)
 	}
 	memset(&cp, 0, sizeof(cp));
 	err_clear(&err);
-	if ((cp.src = db_connect(from, &err)) == NULL) {
+	if ((cp.src = db_connect(from, 1, &err)) == NULL) {
 		fprintf(stderr, "db copy: source %s: %s\n", rfrom, err.msg);
 		goto out;
 	}
-	if ((cp.dst = db_connect(to, &err)) == NULL) {
+	if ((cp.dst = db_connect(to, 0, &err)) == NULL) {
 		fprintf(stderr, "db copy: target %s: %s\n", rto, err.msg);
 		goto out;
 	}
@@ -552,7 +633,7 @@ dbtools_copy(int argc, char **argv)
 	if (db_exec(cp.src,
 		    db_conn_kind(cp.src) == DB_PG
 			? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-			: "PRAGMA query_only = ON; BEGIN",
+			: "BEGIN",
 		    &err) < 0) {
 		fprintf(stderr, "db copy: source: %s\n", err.msg);
 		goto out;
@@ -629,19 +710,20 @@ dbtools_copy(int argc, char **argv)
 		fprintf(stderr, "db copy: sequences: %s\n", err.msg);
 		goto out;
 	}
+	/* Verified before the commit: a copy that does not match is rolled
+	 * back and leaves the target as it was. */
+	fprintf(stderr, "copy: verifying\n");
+	printf("db copy: %s (%s) -> %s (%s)\n", rfrom, kind_name(cp.src), rto, kind_name(cp.dst));
+	if (verify(&cp, &audited, &err) < 0) {
+		fprintf(stderr, "db copy: verification failed, nothing kept: %s\n", err.msg);
+		printf("db copy: FAILED: %s\n", err.msg);
+		goto out;
+	}
 	if (db_exec(cp.dst, "COMMIT", &err) < 0) {
 		fprintf(stderr, "db copy: commit: %s\n", err.msg);
 		goto out;
 	}
 	dst_tx = 0;
-
-	fprintf(stderr, "copy: verifying\n");
-	printf("db copy: %s (%s) -> %s (%s)\n", rfrom, kind_name(cp.src), rto, kind_name(cp.dst));
-	if (verify(&cp, &audited, &err) < 0) {
-		fprintf(stderr, "db copy: verification failed: %s\n", err.msg);
-		printf("db copy: FAILED: %s\n", err.msg);
-		goto out;
-	}
 	printf("db copy: %lld rows in %zu tables copied in %.2f s; row counts equal; audit chain "
 	       "intact (%lld records)\n",
 	       (long long)cp.total, NTABLES, seconds_since(t0), (long long)audited);

@@ -13,10 +13,11 @@
 	"current schema version (run 'zhengtong migrate' on it first) and is read in one\n"        \
 	"consistent snapshot, so a running node may keep serving from it. Every table is\n"        \
 	"copied in one transaction on the target, keeping ids; PostgreSQL identity sequences\n"    \
-	"and the search index are rebuilt. Afterwards row counts are compared table by table\n"    \
-	"and the audit chain is verified on the target. Progress goes to stderr. Exits 0 when\n"   \
-	"the copy is verified, 1 otherwise (the mismatch is named). Uploaded files live in the\n"  \
-	"data directory, not in the database: copy or share that directory separately."
+	"and the search index are rebuilt. Before the commit, row counts are compared table by\n"  \
+	"table and the audit chain is verified on the target; a mismatch rolls everything back.\n" \
+	"Progress goes to stderr. Exits 0 when the copy is verified and committed, 1 otherwise\n"  \
+	"(the mismatch is named). Uploaded files live in the data directory, not in the\n"         \
+	"database: copy or share that directory separately."
 #define DBTOOLS_BACKUP_USAGE "zhengtong backup --to PATH [--config FILE]"
 #define DBTOOLS_BACKUP_HELP                                                                        \
 	"Writes a consistent backup of the configured database to PATH while the node keeps\n"     \

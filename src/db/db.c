@@ -149,12 +149,12 @@ db_cli_conn(void)
 }
 
 db_conn *
-db_connect(const char *url, struct zt_err *err)
+db_connect(const char *url, int readonly, struct zt_err *err)
 {
 	const struct db_backend *b = backend_for(url);
 
 	b->global_init();
-	return conn_open_url(b, url, 0, err);
+	return conn_open_url(b, url, readonly, err);
 }
 
 void

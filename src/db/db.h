@@ -83,10 +83,11 @@ db_conn *db_cli_conn(void);
 
 /* A connection of its own to url (as for db_open; either backend), apart
  * from the global database, its writer and read pool: for tools that work
- * on two databases at once (db copy). Statements and transactions on it are
- * the caller's; db_write() never uses it. Returns NULL with err filled on
+ * on two databases at once (db copy). readonly opens a SQLite file read-only
+ * (PostgreSQL: a hint only). Statements and transactions on it are the
+ * caller's; db_write() never uses it. Returns NULL with err filled on
  * failure. db_disconnect() closes it (NULL is ignored). */
-db_conn *db_connect(const char *url, struct zt_err *err);
+db_conn *db_connect(const char *url, int readonly, struct zt_err *err);
 void db_disconnect(db_conn *c);
 /* Which backend c speaks to. */
 enum db_kind db_conn_kind(db_conn *c);
