@@ -57,7 +57,8 @@ h_login(struct req *r)
 	if (auth_login(req_db(r), login, password, token, &expires, &uid, &err) < 0) {
 		if (err.code == ZT_ELIMIT) {
 			char secs[24];
-			snprintf(secs, sizeof(secs), "%lld", (long long)auth_retry_after(login));
+			snprintf(secs, sizeof(secs), "%lld",
+				 (long long)auth_retry_after(req_db(r), login));
 			req_add_header(r, "Retry-After", secs);
 		}
 		reply_err(r, &err);

@@ -53,6 +53,7 @@ static const struct table tables[] = {
     {"departments", "id", 1},
     {"users", "id", 1},
     {"sessions", "token_hash", 0},
+    {"login_failures", "login", 0},
     {"calendar_years", "year", 1},
     {"calendar_days", "day", 0},
     {"service_items", "id", 1},

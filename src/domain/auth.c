@@ -13,74 +13,73 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- login throttling (per login name, in memory) ---- */
+/* ---- login throttling (per login name, in the database) ---- */
 
-#define THROTTLE_SLOTS 4096
-
-struct slot {
-	char login[64];
-	int failures;
-	int64_t first;
-};
-
-static struct slot slots[THROTTLE_SLOTS];
-static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static struct slot *
-slot_for(const char *login)
-{
-	uint32_t h = 2166136261u;
-
-	for (const char *p = login; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return &slots[h % THROTTLE_SLOTS];
-}
-
-/* Returns seconds to wait when login is locked out, else 0. */
+/* Returns seconds to wait when login is locked out, else 0 (or an error). */
 static int64_t
-throttle_check(const char *login)
+throttle_check(db_conn *c, const char *login, struct zt_err *err)
 {
 	int64_t now = clock_now(), wait = 0;
 
-	pthread_mutex_lock(&throttle_mu);
-	struct slot *s = slot_for(login);
-	if (strcmp(s->login, login) == 0 && s->failures >= cfg.login_max_failures &&
-	    now - s->first < cfg.login_window)
-		wait = cfg.login_window - (now - s->first);
-	pthread_mutex_unlock(&throttle_mu);
-	return wait;
+	db_stmt *s =
+	    db_prepare(c, "SELECT failures, first_at FROM login_failures WHERE login = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, login);
+	int rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		int64_t failures = db_col_int(s, 0), first = db_col_int(s, 1);
+		if (failures >= cfg.login_max_failures && now - first < cfg.login_window)
+			wait = cfg.login_window - (now - first);
+	}
+	db_reset(s);
+	return rc < 0 ? rc : wait;
+}
+
+struct failure_job {
+	const char *login;
+};
+
+/* Counts a failure; a window that has run out starts again at 1. */
+static int
+tx_failure(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct failure_job *j = arg;
+	db_stmt *s =
+	    db_prepare(c,
+		       "INSERT INTO login_failures (login, failures, first_at) VALUES (?1, 1, ?2)"
+		       " ON CONFLICT (login) DO UPDATE SET"
+		       " failures = CASE WHEN login_failures.first_at <= ?2 - ?3 THEN 1"
+		       "  ELSE login_failures.failures + 1 END,"
+		       " first_at = CASE WHEN login_failures.first_at <= ?2 - ?3 THEN ?2"
+		       "  ELSE login_failures.first_at END",
+		       err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, j->login);
+	db_bind_int(s, 2, clock_now());
+	db_bind_int(s, 3, cfg.login_window);
+	int rc = db_step(s, err);
+	return rc < 0 ? rc : 0;
 }
 
 static void
-throttle_record(const char *login, int failed)
+normalize_login(const char *login, char norm[64])
 {
-	int64_t now = clock_now();
-
-	pthread_mutex_lock(&throttle_mu);
-	struct slot *s = slot_for(login);
-	if (!failed) {
-		if (strcmp(s->login, login) == 0)
-			memset(s, 0, sizeof(*s));
-	} else {
-		if (strcmp(s->login, login) != 0 || now - s->first >= cfg.login_window) {
-			snprintf(s->login, sizeof(s->login), "%s", login);
-			s->failures = 0;
-			s->first = now;
-		}
-		s->failures++;
-	}
-	pthread_mutex_unlock(&throttle_mu);
+	snprintf(norm, 64, "%s", login);
+	if (strlen(norm) == 18 && norm[17] == 'x')
+		norm[17] = 'X';
 }
 
 int64_t
-auth_retry_after(const char *login)
+auth_retry_after(db_conn *c, const char *login)
 {
+	struct zt_err err;
 	char norm[64];
 
-	snprintf(norm, sizeof(norm), "%s", login);
-	if (strlen(norm) == 18 && norm[17] == 'x')
-		norm[17] = 'X';
-	return throttle_check(norm);
+	normalize_login(login, norm);
+	int64_t wait = throttle_check(c, norm, &err);
+	return wait > 0 ? wait : 0;
 }
 
 /* ---- sessions ---- */
@@ -299,6 +298,7 @@ struct new_session {
 	int64_t user_id;
 	const char *token_hash;
 	int64_t expires;
+	const char *login; /* its failure count is cleared */
 };
 
 static int
@@ -320,6 +320,12 @@ tx_session(db_conn *c, void *arg, struct zt_err *err)
 	int rc = db_step(s, err);
 	if (rc < 0)
 		return rc;
+	s = db_prepare(c, "DELETE FROM login_failures WHERE login = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, ns->login);
+	if ((rc = db_step(s, err)) < 0)
+		return rc;
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)ns->user_id);
 	return audit_append(c, ns->user_id, "session.open", obj, NULL, err);
 }
@@ -333,10 +339,10 @@ auth_login(db_conn *rc_conn, const char *login, const char *password, char token
 	int64_t uid = 0, wait;
 	int rc;
 
-	snprintf(norm, sizeof(norm), "%s", login);
-	if (strlen(norm) == 18 && norm[17] == 'x')
-		norm[17] = 'X';
-	if ((wait = throttle_check(norm)) > 0)
+	normalize_login(login, norm);
+	if ((wait = throttle_check(rc_conn, norm, err)) < 0)
+		return (int)wait;
+	if (wait > 0)
 		return err_set(err, ZT_ELIMIT, "login", "throttled",
 			       "too many failed sign-ins; try again in %lld seconds",
 			       (long long)wait);
@@ -358,11 +364,14 @@ auth_login(db_conn *rc_conn, const char *login, const char *password, char token
 	/* Verify even for unknown logins, so timing does not tell which exist. */
 	pthread_once(&dummy_once, make_dummy);
 	int ok = password_verify(uid ? hash : dummy_hash, password) == 1 && uid;
-	throttle_record(norm, !ok);
-	if (!ok)
+	if (!ok) {
+		struct failure_job fj = {norm};
+		if ((rc = db_write(tx_failure, &fj, err)) < 0)
+			return rc;
 		return err_set(err, ZT_EUNAUTH, "password", "bad_credentials",
 			       "wrong login or password");
-	struct new_session ns = {uid, th, clock_now() + cfg.session_ttl};
+	}
+	struct new_session ns = {uid, th, clock_now() + cfg.session_ttl, norm};
 	token_new(token);
 	token_hash(token, th);
 	if ((rc = db_write(tx_session, &ns, err)) < 0)

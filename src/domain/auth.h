@@ -42,7 +42,7 @@ int auth_register(const struct register_in *in, int64_t *user_id, struct zt_err 
 int auth_login(db_conn *rc, const char *login, const char *password, char token[AUTH_TOKEN_LEN],
 	       int64_t *expires_at, int64_t *user_id, struct zt_err *err);
 /* Seconds until login may try again (0 when not throttled). */
-int64_t auth_retry_after(const char *login);
+int64_t auth_retry_after(db_conn *c, const char *login);
 /* Revokes the session of token. */
 int auth_logout(const char *token, int64_t user_id, struct zt_err *err);
 /* Creates an official. by = NULL for the CLI (system). A dept_admin may
