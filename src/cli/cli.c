@@ -164,6 +164,20 @@ teardown(void)
 
 /* ---- serve ---- */
 
+/* Copies url with any password replaced by "***" (never log secrets). */
+static void
+url_hide_password(const char *url, char *out, size_t cap)
+{
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+
+	if (at && colon && colon < at)
+		snprintf(out, cap, "%.*s:***%s", (int)(colon - url), url, at);
+	else
+		snprintf(out, cap, "%s", url);
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -187,6 +201,8 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Asked now: once the writer runs, the write connection is its own. */
+	int demo = demo_present();
 	if (db_writer_start() < 0) {
 		fprintf(stderr, "serve: cannot start the writer\n");
 		return 1;
@@ -198,10 +214,12 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	sla_start(cfg.sla_interval);
+	char shown[600];
+	url_hide_password(cfg.db, shown, sizeof(shown));
 	fprintf(stderr, "zhengtong serving http://%s:%d (database %s, %d threads)\n",
-		strchr(cfg.listen_host, ':') ? "[::1]" : cfg.listen_host, server_port(), cfg.db,
+		strchr(cfg.listen_host, ':') ? "[::1]" : cfg.listen_host, server_port(), shown,
 		cfg.threads);
-	if (demo_present())
+	if (demo)
 		demo_print_accounts(stderr);
 	fflush(stderr);
 	for (;;) {

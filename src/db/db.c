@@ -540,8 +540,45 @@ db_schema_version(void)
 	return schema_version(wconn);
 }
 
+static int migrate_locked(db_conn *c, int verbose, struct zt_err *err);
+
+/* Applies pending migrations. An up-to-date database is not touched at all
+ * (so commands also run against a read-only standby); on PostgreSQL an
+ * advisory lock keeps processes starting together from migrating twice. */
 static int
 migrate(db_conn *c, int verbose, struct zt_err *err)
+{
+	const struct migration *list =
+	    c->be->kind == DB_PG ? db_migrations_pg : db_migrations_sqlite;
+	int latest = 0, rc;
+
+	for (const struct migration *m = list; m->name; m++)
+		latest = m->version;
+	int exists = (int)db_query_int(
+	    c,
+	    c->be->kind == DB_PG
+		? "SELECT count(*) FROM information_schema.tables"
+		  " WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+		: "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+		  " AND name = 'schema_migrations'",
+	    0, err);
+	if (exists && schema_version(c) >= latest) {
+		if (verbose)
+			fprintf(stderr, "migrate: schema at version %d (0 applied)\n", latest);
+		return 0;
+	}
+	if (c->be->kind == DB_PG && db_exec(c, "SELECT pg_advisory_lock(7262000)", err) < 0)
+		return err->code;
+	rc = migrate_locked(c, verbose, err);
+	if (c->be->kind == DB_PG) {
+		struct zt_err e2;
+		db_exec(c, "SELECT pg_advisory_unlock(7262000)", &e2);
+	}
+	return rc;
+}
+
+static int
+migrate_locked(db_conn *c, int verbose, struct zt_err *err)
 {
 	int applied = 0;
 

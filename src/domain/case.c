@@ -545,6 +545,12 @@ case_submit(const struct principal *by, const struct case_submit_in *in, int64_t
 	if (in->idem_key)
 		fingerprint(in, j.fingerprint);
 	rc = db_write(tx_submit, &j, err);
+	if (rc == ZT_ECONFLICT && in->idem_key && strcmp(err->reason, "constraint") == 0) {
+		/* Another process committed the same key meanwhile (UNIQUE on
+		 * applicant and key): run again, which now replays it. */
+		err_clear(err);
+		rc = db_write(tx_submit, &j, err);
+	}
 
 	if (rc < 0)
 		return rc;

@@ -366,11 +366,12 @@ server_start(struct zt_err *err)
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	daemon_h = MHD_start_daemon(
-	    flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
-	    ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-	    MHD_OPTION_CONNECTION_LIMIT, 10000u, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
+	    flags, (uint16_t)cfg.listen_port, NULL, NULL, on_request, NULL,
+	    /* The logger first, so that it also hears about the options. */
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+	    10000u, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_h == NULL)
 		return err_set(err, ZT_EUNAVAIL, "listen", "bind", "cannot listen on %s:%d",
