@@ -55,8 +55,8 @@ audit_append(db_conn *c, int64_t actor_id, const char *action, const char *objec
 	 * commit, so the chain stays one chain. SQLite has one writer. */
 	db_stmt *h = db_prepare(c,
 				db_kind() == DB_PG
-					? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-					: "SELECT seq, hash FROM audit_head WHERE id = 1",
+				    ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+				    : "SELECT seq, hash FROM audit_head WHERE id = 1",
 				err);
 	if (h == NULL)
 		return err->code;

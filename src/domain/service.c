@@ -149,8 +149,9 @@ write_materials_fts(db_conn *c, int64_t id, const struct service_in *in, struct 
 	char *guide = guide_text(in);
 	if (db_kind() == DB_PG) {
 		/* PostgreSQL: one text column under a pg_trgm GIN index. */
-		s = db_prepare(c, "UPDATE service_items SET search_doc = ?2 || chr(10) || ?3"
-				  " WHERE id = ?1",
+		s = db_prepare(c,
+			       "UPDATE service_items SET search_doc = ?2 || chr(10) || ?3"
+			       " WHERE id = ?1",
 			       err);
 	} else {
 		/* SQLite: an FTS5 trigram table keyed by the item id. */
@@ -164,8 +165,8 @@ write_materials_fts(db_conn *c, int64_t id, const struct service_in *in, struct 
 			free(guide);
 			return rc;
 		}
-		s = db_prepare(c, "INSERT INTO service_fts (rowid, name, guide) VALUES (?1, ?2, ?3)",
-			       err);
+		s = db_prepare(
+		    c, "INSERT INTO service_fts (rowid, name, guide) VALUES (?1, ?2, ?3)", err);
 	}
 	if (s == NULL) {
 		free(guide);

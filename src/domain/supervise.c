@@ -69,15 +69,15 @@ supervise_list_json(db_conn *c, const struct principal *by, const char *status, 
 			return NULL;
 		}
 	}
-	db_stmt *s =
-	    db_prepare(c,
-		       "SELECT s.id, s.kind, s.case_id, c.case_no, s.title, s.opened_at, s.due_day,"
-		       " s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, '')"
-		       " FROM supervision_items s LEFT JOIN cases c ON c.id = s.case_id"
-		       " LEFT JOIN users o ON o.id = s.owner_id"
-		       " WHERE s.dept_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR s.status = ?2)"
-		       " AND (CAST(?3 AS TEXT) IS NULL OR s.kind = ?3) AND s.id > ?4 ORDER BY s.id LIMIT ?5",
-		       err);
+	db_stmt *s = db_prepare(
+	    c,
+	    "SELECT s.id, s.kind, s.case_id, c.case_no, s.title, s.opened_at, s.due_day,"
+	    " s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, '')"
+	    " FROM supervision_items s LEFT JOIN cases c ON c.id = s.case_id"
+	    " LEFT JOIN users o ON o.id = s.owner_id"
+	    " WHERE s.dept_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR s.status = ?2)"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR s.kind = ?3) AND s.id > ?4 ORDER BY s.id LIMIT ?5",
+	    err);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, by->dept_id);

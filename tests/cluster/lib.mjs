@@ -14,6 +14,7 @@
 //   * HTTP: request() speaks HTTP or HTTPS (trusting the test certificate)
 //     with keep-alive agents.
 
+import { spawnCollect } from '../lib/spawn.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -179,21 +180,7 @@ export function cli(args, env, { timeout = 60000 } = {}) {
 
 /** The same without blocking the event loop: resolves {code, stdout, stderr}. */
 export function cliAsync(args, env) {
-	return new Promise((res, rej) => {
-		const c = spawn(BIN, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd: cwd() });
-		children.add(c);
-		let stdout = '';
-		let stderr = '';
-		c.stdout.setEncoding('utf8');
-		c.stderr.setEncoding('utf8');
-		c.stdout.on('data', (d) => (stdout += d));
-		c.stderr.on('data', (d) => (stderr += d));
-		c.on('error', rej);
-		c.on('close', (code) => {
-			children.delete(c);
-			res({ code, stdout, stderr });
-		});
-	});
+	return spawnCollect(BIN, args, { env: childEnv(env), cwd: cwd() }, children);
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { spawnCollect } from '../../lib/spawn.mjs';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -144,21 +145,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 	/* The same as cli() without blocking the event loop, so that HTTP
 	 * requests can run meanwhile. */
 	node.cliAsync = (args, extra = {}) =>
-		new Promise((res, rej) => {
-			const c = spawn(BIN, args, { cwd: dataDir, env: envFor(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-			children.add(c);
-			let stdout = '',
-				stderr = '';
-			c.stdout.setEncoding('utf8');
-			c.stderr.setEncoding('utf8');
-			c.stdout.on('data', (d) => (stdout += d));
-			c.stderr.on('data', (d) => (stderr += d));
-			c.on('error', rej);
-			c.on('close', (code) => {
-				children.delete(c);
-				res({ code, stdout, stderr });
-			});
-		});
+		spawnCollect(BIN, args, { cwd: dataDir, env: envFor(extra) }, children);
 
 	node.sql = (query) => {
 		if (PG) return pgRows(dbName, query);

@@ -1,0 +1,26 @@
+// spawn.mjs - running a program without blocking the event loop, shared by
+// the API and cluster test helpers.
+import { spawn } from 'node:child_process';
+
+/**
+ * Runs bin with args (options as for child_process.spawn; stdin is closed)
+ * and resolves {code, stdout, stderr} when it ends. The child is kept in
+ * `children` (a Set) while it runs, so an exit handler can kill it.
+ */
+export function spawnCollect(bin, args, options, children) {
+	return new Promise((res, rej) => {
+		const c = spawn(bin, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		children.add(c);
+		let stdout = '';
+		let stderr = '';
+		c.stdout.setEncoding('utf8');
+		c.stderr.setEncoding('utf8');
+		c.stdout.on('data', (d) => (stdout += d));
+		c.stderr.on('data', (d) => (stderr += d));
+		c.on('error', rej);
+		c.on('close', (code) => {
+			children.delete(c);
+			res({ code, stdout, stderr });
+		});
+	});
+}
