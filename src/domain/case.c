@@ -595,20 +595,20 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 	snprintf(from, sizeof(from), "%s", r.state);
 	int64_t now = clock_now();
 	int32_t today = date_of_time(now);
-	const char *ts_col = NULL;
+	const char *ts_sql = NULL; /* stamps the transition's time column */
 
 	switch (in->action) {
 	case ACT_ACCEPT:
 		snprintf(r.phase, sizeof(r.phase), "decision");
 		r.pause_wd = 0;
 		set_clock(&r, today, r.promised_days);
-		ts_col = "accepted_at";
+		ts_sql = "UPDATE cases SET accepted_at = ?1 WHERE id = ?2";
 		break;
 	case ACT_NOT_ACCEPT:
 	case ACT_APPROVE:
 	case ACT_DENY:
 		snprintf(r.phase, sizeof(r.phase), "closed");
-		ts_col = "decided_at";
+		ts_sql = "UPDATE cases SET decided_at = ?1 WHERE id = ?2";
 		break;
 	case ACT_SUPPLEMENT:
 		r.paused = 1;
@@ -650,7 +650,7 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 		break;
 	}
 	case ACT_DELIVER:
-		ts_col = "delivered_at";
+		ts_sql = "UPDATE cases SET delivered_at = ?1 WHERE id = ?2";
 		data = json_pack("{s:s}", "delivery", in->delivery ? in->delivery : "electronic");
 		break;
 	case ACT__COUNT:
@@ -659,17 +659,8 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 	snprintf(r.state, sizeof(r.state), "%s", to);
 	if ((rc = row_save(c, &r, err)) < 0)
 		goto out;
-	if (ts_col) {
-		/* ts_col is one of three literals above, never input. */
-		static const char *const sql_acc =
-		    "UPDATE cases SET accepted_at = ?1 WHERE id = ?2";
-		static const char *const sql_dec = "UPDATE cases SET decided_at = ?1 WHERE id = ?2";
-		static const char *const sql_del =
-		    "UPDATE cases SET delivered_at = ?1 WHERE id = ?2";
-		const char *sql = ts_col[0] == 'a'			 ? sql_acc
-				  : ts_col[1] == 'e' && ts_col[2] == 'c' ? sql_dec
-									 : sql_del;
-		db_stmt *s = db_prepare(c, sql, err);
+	if (ts_sql) {
+		db_stmt *s = db_prepare(c, ts_sql, err);
 		if (s == NULL) {
 			rc = err->code;
 			goto out;

@@ -14,7 +14,9 @@
 //   * HTTP: request() speaks HTTP or HTTPS (trusting the test certificate)
 //     with keep-alive agents.
 
-import { spawnCollect } from '../lib/spawn.mjs';
+import { childEnv, spawnCollect, waitExit } from '../lib/spawn.mjs';
+export { childEnv } from '../lib/spawn.mjs';
+
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -141,27 +143,7 @@ export async function waitFor(what, fn, ms = 15000, step = 100) {
 	}
 }
 
-function waitExit(child, ms) {
-	return new Promise((res) => {
-		if (child.exitCode !== null || child.signalCode !== null) return res(true);
-		const t = setTimeout(() => res(false), ms);
-		child.once('exit', () => {
-			clearTimeout(t);
-			res(true);
-		});
-	});
-}
-
 /* ---- the node's processes ---- */
-
-/* The environment of every child: ours without ZT_* (a developer's shell
- * must not change the outcome), plus the given settings. */
-export function childEnv(extra) {
-	const env = {};
-	for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ZT_')) env[k] = v;
-	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) env[k] = String(v);
-	return env;
-}
 
 /* The working directory of every zhengtong process: empty, so that no
  * zhengtong.conf and no default data/ directory of the checkout is used. */

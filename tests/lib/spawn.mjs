@@ -24,3 +24,26 @@ export function spawnCollect(bin, args, options, children) {
 		});
 	});
 }
+
+/** Resolves true once child has exited, false if it is still running after ms. */
+export function waitExit(child, ms) {
+	return new Promise((res) => {
+		if (child.exitCode !== null || child.signalCode !== null) return res(true);
+		const t = setTimeout(() => res(false), ms);
+		child.once('exit', () => {
+			clearTimeout(t);
+			res(true);
+		});
+	});
+}
+
+/**
+ * The environment of a child: ours without any ZT_* setting (so a developer's
+ * shell cannot change a test's outcome), plus extra (null/undefined skipped).
+ */
+export function childEnv(extra) {
+	const env = {};
+	for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ZT_')) env[k] = v;
+	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) env[k] = String(v);
+	return env;
+}

@@ -7,7 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { spawnCollect } from '../../lib/spawn.mjs';
+import { childEnv, spawnCollect, waitExit } from '../../lib/spawn.mjs';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -72,26 +72,6 @@ process.on('exit', () => {
 		}
 	}
 });
-
-/* The environment of every child: ours without any ZT_* setting (so a
- * developer's shell cannot change the outcome), plus the node's own. */
-function childEnv(extra) {
-	const env = {};
-	for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ZT_')) env[k] = v;
-	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) env[k] = String(v);
-	return env;
-}
-
-function waitExit(child, ms) {
-	return new Promise((res) => {
-		if (child.exitCode !== null || child.signalCode !== null) return res(true);
-		const t = setTimeout(() => res(false), ms);
-		child.once('exit', () => {
-			clearTimeout(t);
-			res(true);
-		});
-	});
-}
 
 /**
  * Starts a node. now: ZT_NOW (frozen clock) or undefined for the real clock;
