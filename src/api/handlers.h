@@ -53,4 +53,7 @@ void h_static(struct req *r);
 void h_supervision_list(struct req *r);
 void h_supervision_close(struct req *r);
 
+#include "api/handlers_share.h"
+#include "api/handlers_license.h"
+
 #endif

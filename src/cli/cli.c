@@ -67,6 +67,9 @@ static const struct command commands[] = {
      "Checks the whole audit chain (SM3 hash links). Exits 0 when intact; otherwise names\n"
      "the first bad sequence number and exits 1."},
     {"db", "copy", dbtools_copy, DBTOOLS_COPY_USAGE, DBTOOLS_COPY_HELP},
+    {"resource", "import", cli_resource_import, CLI_RESOURCE_IMPORT_USAGE,
+     CLI_RESOURCE_IMPORT_HELP},
+    {"license", "verify", cli_license_verify, CLI_LICENSE_VERIFY_USAGE, CLI_LICENSE_VERIFY_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -110,8 +113,8 @@ take_config(int argc, char **argv)
 	return out;
 }
 
-static int
-setup(int need_server)
+int
+cli_setup(int need_server)
 {
 	char ebuf[256];
 	struct zt_err err;
@@ -155,8 +158,8 @@ setup(int need_server)
 	return 0;
 }
 
-static void
-teardown(void)
+void
+cli_teardown(void)
 {
 	db_close();
 	sm3_cleanup_lib();
@@ -189,7 +192,7 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "serve: unexpected argument %s\n", argv[0]);
 		return 2;
 	}
-	if (setup(1) < 0)
+	if (cli_setup(1) < 0)
 		return 1;
 	if (log_open_access(cfg.access_log) < 0) {
 		fprintf(stderr, "serve: cannot open access log %s\n", cfg.access_log);
@@ -210,7 +213,7 @@ cmd_serve(int argc, char **argv)
 	err_clear(&err);
 	if (server_start(&err) < 0) {
 		fprintf(stderr, "serve: %s\n", err.msg);
-		teardown();
+		cli_teardown();
 		return 1;
 	}
 	sla_start(cfg.sla_interval);
@@ -238,7 +241,7 @@ cmd_serve(int argc, char **argv)
 	log_info("shutting down (signal %d)", sig);
 	server_stop();
 	sla_stop();
-	teardown();
+	cli_teardown();
 	return 0;
 }
 
@@ -264,7 +267,7 @@ cmd_init(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (setup(0) < 0)
+	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
 	fprintf(stderr, "init: schema at version %d\n", db_schema_version());
@@ -288,10 +291,10 @@ cmd_init(int argc, char **argv)
 			fprintf(stderr, "init: demo data already present\n");
 		demo_print_accounts(stdout);
 	}
-	teardown();
+	cli_teardown();
 	return 0;
 fail:
-	teardown();
+	cli_teardown();
 	return 1;
 }
 
@@ -379,18 +382,18 @@ cmd_user_add(int argc, char **argv)
 		pw[strcspn(pw, "\r\n")] = '\0';
 	}
 	in.password = pw;
-	if (setup(0) < 0)
+	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
 	int rc = auth_add_official(NULL, &in, &id, &err);
 	explicit_bzero(pw, sizeof(pw));
 	if (rc < 0) {
 		fprintf(stderr, "user add: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
-		teardown();
+		cli_teardown();
 		return 1;
 	}
 	printf("created official %s (id %lld)\n", in.login, (long long)id);
-	teardown();
+	cli_teardown();
 	return 0;
 }
 
@@ -406,17 +409,17 @@ cmd_calendar_load(int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", commands[4].usage);
 		return 2;
 	}
-	if (setup(0) < 0)
+	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
 	if (workcal_load_file(argv[0], &year, &err) < 0) {
 		fprintf(stderr, "calendar load: %s: %s%s%s\n", argv[0], err.field,
 			err.field[0] ? ": " : "", err.msg);
-		teardown();
+		cli_teardown();
 		return 1;
 	}
 	printf("calendar %d loaded from %s\n", year, argv[0]);
-	teardown();
+	cli_teardown();
 	return 0;
 }
 
@@ -429,17 +432,17 @@ cmd_sla_sweep(int argc, char **argv)
 		fprintf(stderr, "sla sweep: unexpected argument %s\n", argv[0]);
 		return 2;
 	}
-	if (setup(0) < 0)
+	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
 	int n = sla_sweep(&err);
 	if (n < 0) {
 		fprintf(stderr, "sla sweep: %s\n", err.msg);
-		teardown();
+		cli_teardown();
 		return 1;
 	}
 	printf("escalated %d overdue case(s)\n", n);
-	teardown();
+	cli_teardown();
 	return 0;
 }
 
@@ -459,13 +462,13 @@ cmd_audit_verify(int argc, char **argv)
 		fprintf(stderr, "audit verify: unexpected argument %s\n", argv[0]);
 		return 2;
 	}
-	if (setup(0) < 0)
+	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
 	int64_t bad = audit_verify(db_cli_conn(), &checked, isatty(2) ? progress : NULL, &err);
 	if (isatty(2) && checked >= 10000)
 		fprintf(stderr, "\n");
-	teardown();
+	cli_teardown();
 	if (bad < 0) {
 		fprintf(stderr, "audit verify: %s\n", err.msg);
 		return 1;

@@ -18,6 +18,8 @@ principal_kind_name(enum user_kind k)
 		return "enterprise";
 	case KIND_OFFICIAL:
 		return "official";
+	case KIND_SYSTEM:
+		return "system";
 	}
 	return "anonymous";
 }

@@ -5,7 +5,14 @@
 
 #include <stdint.h>
 
-enum user_kind { KIND_NONE = 0, KIND_CITIZEN = 1, KIND_ENTERPRISE = 2, KIND_OFFICIAL = 3 };
+/* KIND_SYSTEM: a department's system calling with an API key (ztk_...). */
+enum user_kind {
+	KIND_NONE = 0,
+	KIND_CITIZEN = 1,
+	KIND_ENTERPRISE = 2,
+	KIND_OFFICIAL = 3,
+	KIND_SYSTEM = 4
+};
 
 enum role {
 	ROLE_CLERK = 1 << 0,
@@ -28,16 +35,18 @@ enum who {
 	WHO_DATA_OFFICER = ROLE_DATA_OFFICER << 3,
 	WHO_SUPERVISOR = ROLE_SUPERVISOR << 3,
 	WHO_SYSADMIN = ROLE_SYSADMIN << 3,
+	WHO_SYSTEM = 1 << 9, /* a department system (API key) */
 };
 #define WHO_APPLICANT (WHO_CITIZEN | WHO_ENTERPRISE)
 #define WHO_OFFICIAL  (ROLE_ALL << 3)
 #define WHO_USER      (WHO_APPLICANT | WHO_OFFICIAL)
-#define WHO_PUBLIC    (WHO_ANON | WHO_USER)
+#define WHO_PUBLIC    (WHO_ANON | WHO_USER | WHO_SYSTEM)
 
 struct principal {
 	int64_t user_id; /* 0 = anonymous */
 	enum user_kind kind;
-	int64_t dept_id; /* officials */
+	int64_t dept_id; /* officials and systems */
+	int64_t key_id;	 /* systems: api_keys.id */
 	unsigned roles;	 /* enum role bits, officials */
 	char name[128];
 	char region[8]; /* officials: their department's region */
@@ -56,6 +65,8 @@ principal_who(const struct principal *p)
 		return WHO_ENTERPRISE;
 	case KIND_OFFICIAL:
 		return (p->roles & ROLE_ALL) << 3;
+	case KIND_SYSTEM:
+		return WHO_SYSTEM;
 	}
 	return 0;
 }
