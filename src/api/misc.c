@@ -78,7 +78,13 @@ h_audit_verify(struct req *r)
 	json_t *o = json_pack("{s:b, s:I}", "ok", bad == 0, "checked", (json_int_t)checked);
 	if (bad > 0) {
 		json_object_set_new(o, "first_bad_seq", json_integer(bad));
+		json_object_set_new(o, "reason", json_string(err.reason));
 		json_object_set_new(o, "detail", json_string(err.msg));
+	} else {
+		char kid[17];
+		int64_t seq = audit_last_signed(req_db(r), kid, &err);
+		json_object_set_new(o, "signed_upto", json_integer(seq > 0 ? seq : 0));
+		json_object_set_new(o, "key_id", seq > 0 ? json_string(kid) : json_null());
 	}
 	reply_json(r, 200, o);
 }

@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "crypto/nodekey.h"
 #include "crypto/password.h"
 #include "crypto/sm3.h"
 #include "db/db.h"
@@ -154,6 +155,11 @@ cli_setup(int need_server)
 		fprintf(stderr, "zhengtong: calendar: %s\n", err.msg);
 		return -1;
 	}
+	if (nodekey_load(cfg.data_dir, &err) < 0) {
+		fprintf(stderr, "zhengtong: node key: %s\n", err.msg);
+		return -1;
+	}
+	audit_enable_signing();
 	(void)need_server;
 	return 0;
 }
@@ -162,6 +168,7 @@ void
 cli_teardown(void)
 {
 	db_close();
+	nodekey_unload();
 	sm3_cleanup_lib();
 }
 
@@ -468,6 +475,9 @@ cmd_audit_verify(int argc, char **argv)
 	int64_t bad = audit_verify(db_cli_conn(), &checked, isatty(2) ? progress : NULL, &err);
 	if (isatty(2) && checked >= 10000)
 		fprintf(stderr, "\n");
+	char kid[17];
+	struct zt_err serr;
+	int64_t signed_seq = bad == 0 ? audit_last_signed(db_cli_conn(), kid, &serr) : 0;
 	cli_teardown();
 	if (bad < 0) {
 		fprintf(stderr, "audit verify: %s\n", err.msg);
@@ -478,6 +488,10 @@ cmd_audit_verify(int argc, char **argv)
 		return 1;
 	}
 	printf("audit chain intact: %lld records verified\n", (long long)checked);
+	if (signed_seq > 0)
+		printf("signed by node key %s up to record %lld\n", kid, (long long)signed_seq);
+	else
+		printf("no signatures yet (hash chain only)\n");
 	return 0;
 }
 

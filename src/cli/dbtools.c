@@ -68,6 +68,8 @@ static const struct table tables[] = {
     {"audit_log", "seq", 1},
     {"audit_head", "id", 1},
     {"node_meta", "key", 0},
+    {"node_keys", "key_id", 0},
+    {"audit_signatures", "seq", 1},
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

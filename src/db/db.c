@@ -366,6 +366,14 @@ db_read_release(db_conn *c)
 
 /* A job may leave a SELECT half-stepped; reset every cached statement so no
  * statement is active across savepoint release, rollback or commit. */
+static db_precommit_fn precommit;
+
+void
+db_set_precommit(db_precommit_fn fn)
+{
+	precommit = fn;
+}
+
 static void
 reset_all(db_conn *c)
 {
@@ -415,6 +423,20 @@ run_batch_tx(struct job **jobs, int n)
 			db_exec(wconn, "ROLLBACK TO job", &serr);
 		}
 		db_exec(wconn, "RELEASE job", &serr);
+	}
+	if (precommit) {
+		struct zt_err herr;
+		err_clear(&herr);
+		if (db_exec(wconn, "SAVEPOINT hook", &herr) == 0) {
+			int hrc = precommit(wconn, &herr);
+			reset_all(wconn);
+			if (hrc < 0) {
+				struct zt_err rerr;
+				log_error("pre-commit hook failed: %s", herr.msg);
+				db_exec(wconn, "ROLLBACK TO hook", &rerr);
+			}
+			db_exec(wconn, "RELEASE hook", &herr);
+		}
 	}
 	rc = db_exec(wconn, "COMMIT", &err);
 	if (rc < 0) {

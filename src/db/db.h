@@ -48,6 +48,13 @@ typedef int (*db_job_fn)(db_conn *c, void *arg, struct zt_err *err);
  * ZT_ENOSPACE / ZT_EUNAVAIL if the commit failed (then nothing was kept). */
 int db_write(db_job_fn fn, void *arg, struct zt_err *err);
 
+/* A function run at the end of every write transaction, just before its
+ * COMMIT, in a savepoint of its own: if it fails, its changes are undone,
+ * the failure is logged and the transaction still commits. One hook per
+ * program; the audit chain uses it to sign its head once per batch. */
+typedef int (*db_precommit_fn)(db_conn *c, struct zt_err *err);
+void db_set_precommit(db_precommit_fn fn);
+
 /* Read connections (each thread takes one for the length of a request). */
 db_conn *db_read_acquire(void);
 void db_read_release(db_conn *c);

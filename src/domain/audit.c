@@ -3,10 +3,16 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
+#include "crypto/nodekey.h"
 #include "crypto/sm3.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Set when the running write transaction appended a record; only the
+ * writer thread (or the CLI's inline writer, under its lock) touches it. */
+static int appended;
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -113,11 +119,15 @@ audit_append(db_conn *c, int64_t actor_id, const char *action, const char *objec
 	db_bind_text(up, 2, hash);
 	rc = db_step(up, err);
 	rc = rc < 0 ? rc : 0;
+	if (rc == 0)
+		appended = 1;
 out:
 	free(text);
 	json_decref(empty);
 	return rc;
 }
+
+static int64_t verify_signatures(db_conn *c, int64_t head, struct zt_err *err);
 
 int64_t
 audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_t total),
@@ -205,6 +215,142 @@ audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_
 		if (hseq < expect - 1)
 			return hseq + 1;
 		return hseq >= expect ? expect : (hseq > 0 ? hseq : 1);
+	}
+	return verify_signatures(c, hseq, err);
+}
+
+/* The signed message for a head. */
+static int
+head_message(char *out, size_t cap, int64_t seq, const char *hash)
+{
+	return snprintf(out, cap, "zt-audit|%lld|%s", (long long)seq, hash);
+}
+
+/* The db pre-commit hook: signs the head once per transaction that
+ * appended records. */
+static int
+sign_head(db_conn *c, struct zt_err *err)
+{
+	char msg[128], hash[SM3_HEX_LEN];
+	char *sig = NULL;
+	int64_t seq;
+	int rc;
+
+	if (!appended || !nodekey_ready())
+		return 0;
+	appended = 0;
+	db_stmt *h = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
+	if (h == NULL)
+		return err->code;
+	if ((rc = db_step(h, err)) != DB_ROW) {
+		db_reset(h);
+		return rc < 0 ? rc : 0;
+	}
+	seq = db_col_int(h, 0);
+	snprintf(hash, sizeof(hash), "%s", db_col_text(h, 1));
+	db_reset(h);
+	head_message(msg, sizeof(msg), seq, hash);
+	if ((rc = nodekey_sign(msg, strlen(msg), &sig, err)) < 0)
+		return rc;
+	db_stmt *ins = db_prepare(c,
+				  "INSERT INTO audit_signatures (seq, hash, key_id, sig, at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (seq) DO NOTHING",
+				  err);
+	if (ins == NULL) {
+		free(sig);
+		return err->code;
+	}
+	db_bind_int(ins, 1, seq);
+	db_bind_text(ins, 2, hash);
+	db_bind_text(ins, 3, nodekey_id());
+	db_bind_text(ins, 4, sig);
+	db_bind_int(ins, 5, clock_now());
+	rc = db_step(ins, err);
+	free(sig);
+	return rc < 0 ? rc : 0;
+}
+
+void
+audit_enable_signing(void)
+{
+	db_set_precommit(sign_head);
+}
+
+int64_t
+audit_last_signed(db_conn *c, char key_id[17], struct zt_err *err)
+{
+	int64_t seq = 0;
+
+	key_id[0] = '\0';
+	db_stmt *s = db_prepare(
+	    c, "SELECT seq, key_id FROM audit_signatures ORDER BY seq DESC LIMIT 1", err);
+	if (s == NULL)
+		return err->code;
+	int rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		seq = db_col_int(s, 0);
+		snprintf(key_id, 17, "%s", db_col_text(s, 1));
+	}
+	db_reset(s);
+	return rc < 0 ? rc : seq;
+}
+
+/* Part two of audit_verify, on an intact chain of head records: the
+ * signatures. Returns 0, the first sequence number not vouched for, or a
+ * negative error. */
+static int64_t
+verify_signatures(db_conn *c, int64_t head, struct zt_err *err)
+{
+	int64_t last = 0, prev_signed = 0, bad = 0;
+	char last_hash[SM3_HEX_LEN] = "", last_key[64] = "", last_sig[256] = "";
+	int rc;
+
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT g.seq, g.hash, g.key_id, g.sig, l.hash FROM audit_signatures g"
+		       " LEFT JOIN audit_log l ON l.seq = g.seq ORDER BY g.seq",
+		       err);
+	if (s == NULL)
+		return err->code;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		int64_t seq = db_col_int(s, 0);
+		const char *gh = db_col_text(s, 1), *lh = db_col_text(s, 4);
+		if (lh == NULL || gh == NULL || strcmp(gh, lh) != 0) {
+			bad = last + 1;
+			err_set(err, ZT_EINVAL, "", "signature",
+				"records %lld..%lld do not match the head the node signed at %lld",
+				(long long)bad, (long long)seq, (long long)seq);
+			break;
+		}
+		prev_signed = last;
+		last = seq;
+		snprintf(last_hash, sizeof(last_hash), "%s", gh);
+		snprintf(last_key, sizeof(last_key), "%s", db_col_text(s, 2));
+		snprintf(last_sig, sizeof(last_sig), "%s", db_col_text(s, 3));
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (bad)
+		return bad;
+	if (last == 0)
+		return 0; /* never signed: the hashes are all there is */
+	char msg[128];
+	head_message(msg, sizeof(msg), last, last_hash);
+	rc = nodekey_verify(c, last_key, msg, strlen(msg), last_sig, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		err_set(err, ZT_EINVAL, "", "signature",
+			"the signature over record %lld is not valid for key %s", (long long)last,
+			last_key);
+		return prev_signed + 1;
+	}
+	if (last < head) {
+		err_set(err, ZT_EINVAL, "", "unsigned",
+			"records %lld..%lld were added without the node's signature",
+			(long long)(last + 1), (long long)head);
+		return last + 1;
 	}
 	return 0;
 }

@@ -551,11 +551,41 @@ describe('citizen journey', () => {
 		assert.ok(n > 50, `audit_log has ${n} rows`);
 		const v = node.cli(['audit', 'verify']);
 		assert.equal(v.code, 0, v.stderr);
-		assert.equal(v.stdout, `audit chain intact: ${n} records verified\n`);
+		const keys = node.sql('SELECT key_id FROM node_keys');
+		assert.equal(keys.length, 1, 'one process, one node key');
+		const kid = keys[0].key_id;
+		assert.match(kid, /^[0-9a-f]{16}$/);
+		assert.equal(
+			v.stdout,
+			`audit chain intact: ${n} records verified\nsigned by node key ${kid} up to record ${n}\n`,
+		);
 		const admin = await login(node.url, 'admin');
 		const r = await get('/api/v1/audit/verify', admin);
 		assert.equal(r.status, 200);
-		assert.deepEqual(r.json, { ok: true, checked: n + 1 }, 'the admin sign-in added one record');
+		assert.deepEqual(
+			r.json,
+			{ ok: true, checked: n + 1, signed_upto: n + 1, key_id: kid },
+			'the admin sign-in added one record, signed when it committed',
+		);
+
+		/* Rewriting the tail needs the key: a missing or borrowed signature is caught. */
+		const last = node.sql('SELECT seq, sig FROM audit_signatures ORDER BY seq DESC LIMIT 2');
+		node.sql(`UPDATE audit_signatures SET sig = '${last[1].sig}' WHERE seq = ${last[0].seq}`);
+		const forged = node.cli(['audit', 'verify']);
+		assert.equal(forged.code, 1);
+		assert.equal(
+			forged.stdout,
+			`audit chain BROKEN at sequence ${last[1].seq + 1}: the signature over record ${last[0].seq} is not valid for key ${kid}\n`,
+		);
+		node.sql(`DELETE FROM audit_signatures WHERE seq = ${last[0].seq}`);
+		const unsigned = node.cli(['audit', 'verify']);
+		assert.equal(unsigned.code, 1);
+		assert.equal(
+			unsigned.stdout,
+			`audit chain BROKEN at sequence ${last[1].seq + 1}: records ${last[1].seq + 1}..${last[0].seq} were added without the node's signature\n`,
+		);
+		node.sql(`INSERT INTO audit_signatures (seq, hash, key_id, sig, at) VALUES (${last[0].seq}, (SELECT hash FROM audit_log WHERE seq = ${last[0].seq}), '${kid}', '${last[0].sig}', 0)`);
+		assert.equal(node.cli(['audit', 'verify']).code, 0, 'the original signature restored');
 
 		/* Fault injection: alter one record behind the server's back. */
 		const seq = node.count(`SELECT min(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '${caseId}'`);

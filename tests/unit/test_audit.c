@@ -34,7 +34,18 @@
  *   job appending twice then failing leaves neither; the next successful
  *   append continues at the next seq and links to the last kept record. Two
  *   appends inside one job get consecutive seqs and link. Two jobs in a row
- *   keep the chain linked. */
+ *   keep the chain linked.
+ * - Signatures (node key loaded from the temporary data directory, signing
+ *   enabled): every write transaction that appended records signs the head
+ *   once (three jobs -> signatures at 1, 2, 3; a job appending twice -> one
+ *   signature at its last record), each verifying against the registered
+ *   key and audit_last_signed() naming it; the chain verifies. A job that
+ *   appends nothing signs nothing. Attacks by someone who can write the
+ *   database but lacks the key: records 2..3 deleted and re-appended
+ *   honestly without signing (hash chain intact) -> 2 (signature: no longer
+ *   the signed head); a record appended without signing after signed ones
+ *   -> that record (unsigned); the last signature replaced by an earlier
+ *   one -> first record after the previous signature (signature). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +60,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "crypto/nodekey.h"
 #include "crypto/sm3.h"
 #include "db/db.h"
 #include "domain/audit.h"
@@ -150,8 +162,12 @@ teardown(void **state)
 	char path[400];
 
 	(void)state;
+	db_set_precommit(NULL);
+	nodekey_unload();
 	db_close();
 	clock_set(0);
+	snprintf(path, sizeof(path), "%s/node.key", tmpdir);
+	unlink(path);
 	if (pg_base)
 		pg_drop_db();
 	for (int i = 0; i < 4; i++) {
@@ -718,6 +734,126 @@ test_two_jobs_linked(void **state)
 	expect_verify(0, NULL);
 }
 
+/* ---- signatures ---- */
+
+static void
+enable_signing(void)
+{
+	struct zt_err err;
+
+	err_clear(&err);
+	if (nodekey_load(tmpdir, &err) < 0)
+		fail_msg("nodekey_load: %s", err.msg);
+	audit_enable_signing();
+}
+
+static int64_t
+count_sigs(void)
+{
+	struct zt_err err;
+
+	return db_query_int(db_cli_conn(), "SELECT count(*) FROM audit_signatures", -1, &err);
+}
+
+static int
+job_nothing(db_conn *c, void *arg, struct zt_err *err)
+{
+	(void)c;
+	(void)arg;
+	(void)err;
+	return 0;
+}
+
+static void
+test_signed_per_transaction(void **state)
+{
+	struct zt_err err;
+	char kid[17];
+
+	(void)state;
+	enable_signing();
+	build_chain(3);
+	assert_int_equal(count_sigs(), 3);
+	struct append_job j = {7, NULL, 2, 0};
+	clock_set(++tick);
+	assert_int_equal(db_write(job_append, &j, &err), 0);
+	assert_int_equal(count_sigs(), 4);
+	assert_int_equal(db_write(job_nothing, NULL, &err), 0);
+	assert_int_equal(count_sigs(), 4);
+	assert_int_equal(
+	    db_query_int(db_cli_conn(), "SELECT max(seq) FROM audit_signatures", -1, &err), 5);
+	assert_int_equal(db_query_int(db_cli_conn(),
+				      "SELECT count(*) FROM audit_signatures g JOIN audit_log l"
+				      " ON l.seq = g.seq AND l.hash = g.hash",
+				      -1, &err),
+			 4);
+	assert_int_equal(audit_last_signed(db_cli_conn(), kid, &err), 5);
+	assert_string_equal(kid, nodekey_id());
+	expect_verify(0, NULL);
+
+	/* Each signature verifies on its own with the registered key. */
+	db_stmt *s =
+	    db_prepare(db_cli_conn(), "SELECT seq, hash, key_id, sig FROM audit_signatures", &err);
+	int n = 0;
+	while (db_step(s, &err) == DB_ROW) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "zt-audit|%lld|%s", (long long)db_col_int(s, 0),
+			 db_col_text(s, 1));
+		assert_int_equal(nodekey_verify(db_cli_conn(), db_col_text(s, 2), msg, strlen(msg),
+						db_col_text(s, 3), &err),
+				 1);
+		msg[9] = msg[9] == '1' ? '2' : '1'; /* another seq */
+		assert_int_equal(nodekey_verify(db_cli_conn(), db_col_text(s, 2), msg, strlen(msg),
+						db_col_text(s, 3), &err),
+				 0);
+		n++;
+	}
+	db_reset(s);
+	assert_int_equal(n, 4);
+}
+
+static void
+test_rewritten_chain_loses_signature(void **state)
+{
+	(void)state;
+	enable_signing();
+	build_chain(3);
+	/* The attacker deletes 2..3 and appends honest records without the key. */
+	exec_sql("DELETE FROM audit_log WHERE seq >= 2");
+	char sql[256], h1[SM3_HEX_LEN];
+	record_text(1, "hash", h1, sizeof(h1));
+	snprintf(sql, sizeof(sql), "UPDATE audit_head SET seq = 1, hash = '%s' WHERE id = 1", h1);
+	exec_sql(sql);
+	db_set_precommit(NULL);
+	tick += 100; /* other times, so other hashes */
+	append_n(20);
+	append_n(30);
+	expect_verify(2, "signature");
+}
+
+static void
+test_unsigned_tail(void **state)
+{
+	(void)state;
+	enable_signing();
+	build_chain(3);
+	db_set_precommit(NULL);
+	append_n(4);
+	expect_verify(4, "unsigned");
+}
+
+static void
+test_borrowed_signature(void **state)
+{
+	(void)state;
+	enable_signing();
+	build_chain(3);
+	exec_sql(
+	    "UPDATE audit_signatures SET sig = (SELECT sig FROM audit_signatures WHERE seq = 1)"
+	    " WHERE seq = 3");
+	expect_verify(3, "signature");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -743,6 +879,10 @@ main(void)
 	    T(test_failed_job_rolls_back),
 	    T(test_two_appends_in_one_job),
 	    T(test_two_jobs_linked),
+	    T(test_signed_per_transaction),
+	    T(test_rewritten_chain_loses_signature),
+	    T(test_unsigned_tail),
+	    T(test_borrowed_signature),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
