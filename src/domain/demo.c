@@ -40,13 +40,16 @@ static const struct demo_official {
     {"scjg.reviewer", "审批员 刘洋", "scjg", ROLE_REVIEWER},
     {"scjg.admin", "事项管理员 陈静", "scjg", ROLE_DEPT_ADMIN},
     {"scjg.supervisor", "督查员 杨勇", "scjg", ROLE_SUPERVISOR},
+    {"scjg.data", "数据专员 郑洁", "scjg", ROLE_DATA_OFFICER},
     {"rs.clerk", "受理员 赵敏", "rs", ROLE_CLERK},
     {"rs.reviewer", "审批员 黄磊", "rs", ROLE_REVIEWER},
     {"rs.admin", "事项管理员 周涛", "rs", ROLE_DEPT_ADMIN},
     {"rs.supervisor", "督查员 吴霞", "rs", ROLE_SUPERVISOR},
+    {"rs.data", "数据专员 冯超", "rs", ROLE_DATA_OFFICER},
     {"mz.clerk", "受理员 徐丽", "mz", ROLE_CLERK | ROLE_REVIEWER},
     {"mz.admin", "事项管理员 孙强", "mz", ROLE_DEPT_ADMIN},
     {"mz.supervisor", "督查员 马超", "mz", ROLE_SUPERVISOR},
+    {"mz.data", "数据专员 何静", "mz", ROLE_DATA_OFFICER},
     {"wj.clerk", "受理员 朱琳", "wj", ROLE_CLERK | ROLE_REVIEWER},
     {"wj.admin", "事项管理员 胡军", "wj", ROLE_DEPT_ADMIN},
 };
@@ -60,6 +63,13 @@ struct demo_item {
 	struct material_in materials[4];
 	int publish;
 };
+
+/* A material of the guide; the once-only links (license_type, resource)
+ * are set per item below where the demo has them. */
+#define M(n, f, c, r, nt)                                                                          \
+	{                                                                                          \
+		.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt)              \
+	}
 
 #define WEB_ALL (CH_WEB | CH_MOBILE | CH_WINDOW | CH_SELF_SERVICE)
 
@@ -79,9 +89,9 @@ static const struct demo_item items[] = {
      "有经营能力的自然人，经营场所符合法律法规规定。",
      "《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第三条。",
      {"网上申请", "受理", "审查", "决定", "送达营业执照"},
-     {{"经营者身份证明", "electronic", 1, 1, "可用电子身份证照"},
-      {"经营场所使用证明", "copy", 1, 1, "房屋租赁合同或产权证明"},
-      {"个体工商户登记申请书", "original", 1, 1, ""}},
+     {M("经营者身份证明", "electronic", 1, 1, "可用电子身份证照"),
+      M("经营场所使用证明", "copy", 1, 1, "房屋租赁合同或产权证明"),
+      M("个体工商户登记申请书", "original", 1, 1, "")},
      1},
     {"scjg",
      "520102-SCJG-XK-002",
@@ -98,10 +108,8 @@ static const struct demo_item items[] = {
      "已取得营业执照的市场主体；有与经营的食品品种、数量相适应的场所和设备。",
      "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》。",
      {"网上申请", "受理", "现场核查", "审查决定", "发证"},
-     {{"食品经营许可申请书", "original", 1, 1, ""},
-      {"营业执照", "electronic", 1, 1, ""},
-      {"食品安全管理制度", "copy", 1, 1, ""},
-      {"经营设施布局图", "copy", 1, 0, "有变化时提供"}},
+     {M("食品经营许可申请书", "original", 1, 1, ""), M("营业执照", "electronic", 1, 1, ""),
+      M("食品安全管理制度", "copy", 1, 1, ""), M("经营设施布局图", "copy", 1, 0, "有变化时提供")},
      1},
     {"scjg",
      "520102-SCJG-QT-003",
@@ -118,7 +126,7 @@ static const struct demo_item items[] = {
      "营业执照遗失或损毁的已登记市场主体。",
      "《中华人民共和国市场主体登记管理条例实施细则》第六十七条。",
      {"网上申请", "即时办结", "邮寄或自取", NULL, NULL},
-     {{"补领申请书", "original", 1, 1, ""}},
+     {M("补领申请书", "original", 1, 1, "")},
      1},
     {"rs",
      "520102-RS-GF-001",
@@ -136,8 +144,8 @@ static const struct demo_item items[] = {
      "。",
      "《失业保险条例》第十四条；《社会保险法》第四十五条。",
      {"网上申请", "受理", "审核", "决定", "按月发放"},
-     {{"社会保障卡或身份证明", "electronic", 1, 1, ""},
-      {"解除或终止劳动关系证明", "copy", 1, 1, ""}},
+     {M("社会保障卡或身份证明", "electronic", 1, 1, ""),
+      M("解除或终止劳动关系证明", "copy", 1, 1, "")},
      1},
     {"rs",
      "520102-RS-GG-002",
@@ -154,7 +162,7 @@ static const struct demo_item items[] = {
      "法定劳动年龄内有就业创业需求的劳动者。",
      "《就业服务与就业管理规定》第六十三条。",
      {"网上申请", "受理", "审核", "发证", NULL},
-     {{"身份证明", "electronic", 1, 1, ""}},
+     {M("身份证明", "electronic", 1, 1, "")},
      1},
     {"rs",
      "520102-RS-GG-003",
@@ -171,7 +179,7 @@ static const struct demo_item items[] = {
      "参加社会保险的人员。",
      "《社会保险法》第五十八条；《社会保障卡管理办法》。",
      {"网上申请", "受理", "制卡", "领卡", NULL},
-     {{"身份证明", "electronic", 1, 1, ""}, {"近期免冠照片", "electronic", 1, 1, "白底"}},
+     {M("身份证明", "electronic", 1, 1, ""), M("近期免冠照片", "electronic", 1, 1, "白底")},
      1},
     {"mz",
      "520102-MZ-GF-001",
@@ -188,9 +196,8 @@ static const struct demo_item items[] = {
      "共同生活的家庭成员人均收入低于当地最低生活保障标准，且家庭财产状况符合规定。",
      "《社会救助暂行办法》第九条；《最低生活保障审核确认办法》。",
      {"网上申请", "受理", "家庭经济状况核查", "审核确认", "公示发放"},
-     {{"家庭成员身份证明", "electronic", 1, 1, ""},
-      {"家庭收入情况声明", "original", 1, 1, ""},
-      {"残疾证或病历", "copy", 1, 0, "有则提供"}},
+     {M("家庭成员身份证明", "electronic", 1, 1, ""), M("家庭收入情况声明", "original", 1, 1, ""),
+      M("残疾证或病历", "copy", 1, 0, "有则提供")},
      1},
     {"mz",
      "520102-MZ-QT-002",
@@ -207,7 +214,7 @@ static const struct demo_item items[] = {
      "需要证明本人婚姻登记记录的当事人。",
      "《婚姻登记条例》；《民政部关于婚姻登记档案查询的规定》。",
      {"网上申请", "受理", "查档", "出具证明", NULL},
-     {{"身份证明", "electronic", 1, 1, ""}},
+     {M("身份证明", "electronic", 1, 1, "")},
      1},
     {"mz",
      "520102-MZ-QR-003",
@@ -224,7 +231,7 @@ static const struct demo_item items[] = {
      "男女双方完全自愿，达到法定婚龄，双方均无配偶。",
      "《中华人民共和国民法典》第一千零四十九条；《婚姻登记条例》第四条。",
      {"网上预约", "双方到场", "当场登记", NULL, NULL},
-     {{"居民身份证", "original", 2, 1, "双方各一份"}, {"户口簿", "original", 2, 1, ""}},
+     {M("居民身份证", "original", 2, 1, "双方各一份"), M("户口簿", "original", 2, 1, "")},
      1},
     {"wj",
      "520100-WJ-XK-001",
@@ -241,9 +248,8 @@ static const struct demo_item items[] = {
      "取得医师资格，拟在医疗、预防、保健机构中执业。",
      "《中华人民共和国医师法》第十三条；《医师执业注册管理办法》。",
      {"网上申请", "受理", "审查", "决定", "电子证照反馈"},
-     {{"医师资格证书", "electronic", 1, 1, ""},
-      {"健康体检证明", "copy", 1, 1, "六个月内"},
-      {"拟执业机构聘用证明", "original", 1, 1, ""}},
+     {M("医师资格证书", "electronic", 1, 1, ""), M("健康体检证明", "copy", 1, 1, "六个月内"),
+      M("拟执业机构聘用证明", "original", 1, 1, "")},
      1},
     {"wj",
      "520100-WJ-GG-002",
@@ -260,7 +266,7 @@ static const struct demo_item items[] = {
      "出生医学证明遗失的新生儿父母或监护人。",
      "《中华人民共和国母婴保健法》第二十三条。",
      {"网上申请", "受理", "核查", "补发", NULL},
-     {{"父母身份证明", "electronic", 1, 1, ""}, {"遗失声明", "original", 1, 1, ""}},
+     {M("父母身份证明", "electronic", 1, 1, ""), M("遗失声明", "original", 1, 1, "")},
      0},
 };
 
