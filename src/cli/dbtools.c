@@ -42,6 +42,8 @@ struct table {
 	const char *name;
 	const char *key; /* primary key column: batches walk it in order */
 	int int_key;
+	const char *key2; /* second primary key column, or NULL */
+	int int_key2;
 };
 
 /* Every table of the schema, referenced tables first. Within a table rows go
@@ -49,27 +51,36 @@ struct table {
  * point to rows already copied. schema_migrations belongs to each database
  * (the target is migrated, not copied into); the search index is rebuilt. */
 static const struct table tables[] = {
-    {"regions", "code", 0},
-    {"departments", "id", 1},
-    {"users", "id", 1},
-    {"sessions", "token_hash", 0},
-    {"login_failures", "login", 0},
-    {"calendar_years", "year", 1},
-    {"calendar_days", "day", 0},
-    {"service_items", "id", 1},
-    {"materials", "id", 1},
-    {"files", "id", 1},
-    {"cases", "id", 1},
-    {"case_events", "id", 1},
-    {"case_materials", "id", 1},
-    {"visits", "id", 1},
-    {"ratings", "case_id", 1},
-    {"supervision_items", "id", 1},
-    {"audit_log", "seq", 1},
-    {"audit_head", "id", 1},
-    {"node_meta", "key", 0},
-    {"node_keys", "key_id", 0},
-    {"audit_signatures", "seq", 1},
+    {"regions", "code", 0, NULL, 0},
+    {"departments", "id", 1, NULL, 0},
+    {"users", "id", 1, NULL, 0},
+    {"sessions", "token_hash", 0, NULL, 0},
+    {"login_failures", "login", 0, NULL, 0},
+    {"calendar_years", "year", 1, NULL, 0},
+    {"calendar_days", "day", 0, NULL, 0},
+    {"node_keys", "key_id", 0, NULL, 0},
+    {"license_types", "code", 0, NULL, 0},
+    {"service_items", "id", 1, NULL, 0},
+    {"materials", "id", 1, NULL, 0},
+    {"files", "id", 1, NULL, 0},
+    {"cases", "id", 1, NULL, 0},
+    {"case_events", "id", 1, NULL, 0},
+    {"case_materials", "id", 1, NULL, 0},
+    {"visits", "id", 1, NULL, 0},
+    {"ratings", "case_id", 1, NULL, 0},
+    {"licenses", "id", 1, NULL, 0},
+    {"data_resources", "id", 1, NULL, 0},
+    {"resource_rows", "resource_id", 1, "key", 0},
+    {"share_requests", "id", 1, NULL, 0},
+    {"grants", "id", 1, NULL, 0},
+    {"api_keys", "id", 1, NULL, 0},
+    {"access_records", "id", 1, NULL, 0},
+    {"access_subjects", "subject", 0, "access_id", 1},
+    {"supervision_items", "id", 1, NULL, 0},
+    {"audit_log", "seq", 1, NULL, 0},
+    {"audit_head", "id", 1, NULL, 0},
+    {"audit_signatures", "seq", 1, NULL, 0},
+    {"node_meta", "key", 0, NULL, 0},
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -282,8 +293,8 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 {
 	const struct table *t = &tables[ti];
 	struct colset sc = {0}, dc = {0};
-	struct buf cols, sel_first, sel_next, ins, last;
-	int use[MAX_COLS], nuse = 0, keycol = -1, rc;
+	struct buf cols, sel_first, sel_next, ins, last, last2;
+	int use[MAX_COLS], nuse = 0, keycol = -1, key2col = -1, rc;
 	int pg = db_conn_kind(cp->dst) == DB_PG;
 	json_t *batch = pg ? json_array() : NULL;
 	int64_t done = 0;
@@ -294,6 +305,7 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 	buf_init(&sel_next);
 	buf_init(&ins);
 	buf_init(&last);
+	buf_init(&last2);
 	if ((rc = list_columns(cp->src, "source", t->name, &sc, err)) < 0 ||
 	    (rc = list_columns(cp->dst, "target", t->name, &dc, err)) < 0)
 		goto out;
@@ -309,6 +321,8 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 		}
 		if (strcmp(dc.name[i], t->key) == 0)
 			keycol = nuse;
+		if (t->key2 && strcmp(dc.name[i], t->key2) == 0)
+			key2col = nuse;
 		buf_printf(&cols, "%s%s", nuse ? ", " : "", dc.name[i]);
 		use[nuse++] = i;
 	}
@@ -319,15 +333,23 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 				     sc.name[i]);
 			goto out;
 		}
-	if (keycol < 0) {
+	if (keycol < 0 || (t->key2 && key2col < 0)) {
 		rc = err_set(err, ZT_EINTERNAL, "", "copy", "table %s has no column %s", t->name,
 			     t->key);
 		goto out;
 	}
-	buf_printf(&sel_first, "SELECT %s FROM %s ORDER BY %s LIMIT %d", cols.data, t->name, t->key,
-		   BATCH);
-	buf_printf(&sel_next, "SELECT %s FROM %s WHERE %s > ?1 ORDER BY %s LIMIT %d", cols.data,
-		   t->name, t->key, t->key, BATCH);
+	if (t->key2) { /* a two-column key: walk it with a row-value comparison */
+		buf_printf(&sel_first, "SELECT %s FROM %s ORDER BY %s, %s LIMIT %d", cols.data,
+			   t->name, t->key, t->key2, BATCH);
+		buf_printf(&sel_next,
+			   "SELECT %s FROM %s WHERE (%s, %s) > (?1, ?2) ORDER BY %s, %s LIMIT %d",
+			   cols.data, t->name, t->key, t->key2, t->key, t->key2, BATCH);
+	} else {
+		buf_printf(&sel_first, "SELECT %s FROM %s ORDER BY %s LIMIT %d", cols.data, t->name,
+			   t->key, BATCH);
+		buf_printf(&sel_next, "SELECT %s FROM %s WHERE %s > ?1 ORDER BY %s LIMIT %d",
+			   cols.data, t->name, t->key, t->key, BATCH);
+	}
 	if (pg) {
 		buf_printf(&ins,
 			   "INSERT INTO %s (%s) SELECT %s FROM json_populate_recordset(NULL::%s,"
@@ -356,6 +378,10 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 			db_bind_int(r, 1, strtoll(last.data, NULL, 10));
 		else if (done)
 			db_bind_text(r, 1, last.data);
+		if (done && t->key2 && t->int_key2)
+			db_bind_int(r, 2, strtoll(last2.data, NULL, 10));
+		else if (done && t->key2)
+			db_bind_text(r, 2, last2.data);
 		while ((rc = db_step(r, err)) == DB_ROW) {
 			const char *k = db_col_text(r, keycol);
 			if (k == NULL) {
@@ -393,6 +419,11 @@ copy_table(struct copy *cp, size_t ti, struct zt_err *err)
 			}
 			buf_reset(&last);
 			buf_puts(&last, k);
+			if (t->key2) {
+				const char *k2 = db_col_text(r, key2col);
+				buf_reset(&last2);
+				buf_puts(&last2, k2 ? k2 : "");
+			}
 			n++;
 			done++;
 		}
@@ -426,6 +457,7 @@ out:
 	buf_cleanup(&sel_next);
 	buf_cleanup(&ins);
 	buf_cleanup(&last);
+	buf_cleanup(&last2);
 	return rc;
 }
 

@@ -68,10 +68,11 @@ write_key(const char *path, const char *pem, struct zt_err *err)
 	return rc;
 }
 
-static int
-register_key(db_conn *c, void *arg, struct zt_err *err)
+int
+nodekey_register(db_conn *c, struct zt_err *err)
 {
-	(void)arg;
+	if (key == NULL)
+		return err_set(err, ZT_EUNAVAIL, "", "node_key", "the node key is not loaded");
 	db_stmt *s = db_prepare(c,
 				"INSERT INTO node_keys (key_id, public_pem, created_at)"
 				" VALUES (?1, ?2, ?3) ON CONFLICT (key_id) DO NOTHING",
@@ -124,10 +125,6 @@ nodekey_load(const char *data_dir, struct zt_err *err)
 	}
 	pub_pem = sm2_public_pem(key);
 	compute_id(pub_pem, key_id);
-	if ((rc = db_write(register_key, NULL, err)) < 0) {
-		nodekey_unload();
-		return rc;
-	}
 	return 0;
 }
 

@@ -3,10 +3,10 @@
  *
  * The private key lives outside the database, in data_dir/node.key (PKCS#8
  * PEM, mode 0600), created on first use. Its public key is registered in the
- * node_keys table under key_id = the first 16 hex characters of SM3(public
- * PEM), so that anything this process signed can be verified by every
- * process sharing the database, also after the key is replaced. Signatures
- * are SM2 with SM3 and the GM/T 0009 default ID, DER, base64url. */
+ * node_keys table (when first used to sign) under key_id = the first 16 hex characters of
+ * SM3(public PEM), so that anything this process signed can be verified by every process sharing
+ * the database, also after the key is replaced. Signatures are SM2 with SM3 and the GM/T 0009
+ * default ID, DER, base64url. */
 #ifndef ZT_NODEKEY_H
 #define ZT_NODEKEY_H
 
@@ -17,9 +17,15 @@
 
 #define NODEKEY_ID_LEN 17 /* 16 hex + NUL */
 
-/* Loads data_dir/node.key or creates it, and registers its public key in
- * node_keys (needs the database open and migrated). Returns 0 or an error. */
+/* Loads data_dir/node.key or creates it. Returns 0 or an error. */
 int nodekey_load(const char *data_dir, struct zt_err *err);
+/* Inside a write transaction: registers the loaded key's public half in
+ * node_keys (once; later calls change nothing). Every transaction that
+ * stores a signature calls it first, so a key is registered exactly when it
+ * is first used and a database is never written just by loading a key. The
+ * audit chain's pre-commit signing does it for every transaction that
+ * appended audit records. Returns 0, or ZT_EUNAVAIL when no key is loaded. */
+int nodekey_register(db_conn *c, struct zt_err *err);
 /* 1 once nodekey_load succeeded. */
 int nodekey_ready(void);
 /* The key_id of the loaded key ("" before nodekey_load). */

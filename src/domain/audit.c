@@ -250,7 +250,8 @@ sign_head(db_conn *c, struct zt_err *err)
 	snprintf(hash, sizeof(hash), "%s", db_col_text(h, 1));
 	db_reset(h);
 	head_message(msg, sizeof(msg), seq, hash);
-	if ((rc = nodekey_sign(msg, strlen(msg), &sig, err)) < 0)
+	if ((rc = nodekey_register(c, err)) < 0 ||
+	    (rc = nodekey_sign(msg, strlen(msg), &sig, err)) < 0)
 		return rc;
 	db_stmt *ins = db_prepare(c,
 				  "INSERT INTO audit_signatures (seq, hash, key_id, sig, at)"
