@@ -11,18 +11,43 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An optional code member key of the object at path p (letters, digits,
+ * '-', '_' and '.', minlen..maxlen characters); NULL when absent or bad
+ * (a field error naming p.key is recorded). */
+static const char *
+member_code(struct req *r, json_t *obj, const char *p, const char *key, size_t minlen,
+	    size_t maxlen)
+{
+	json_t *v = json_object_get(obj, key);
+	char f[80];
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	snprintf(f, sizeof(f), "%s.%s", p, key);
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	size_t n = s ? strlen(s) : 0;
+	if (s == NULL || n < minlen || n > maxlen ||
+	    strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_.") != n) {
+		req_field_error(r, f, "format",
+				"a code of %zu to %zu letters, digits, '-', '_' or '.'", minlen,
+				maxlen);
+		return NULL;
+	}
+	return s;
+}
+
 /* Reads and validates a service item body into in (strings borrowed from
  * r->json). Returns 0, or -1 after recording field errors. */
 static int
 parse_item(struct req *r, struct service_in *in)
 {
 	static const char *const fields[] = {
-	    "code",	  "name",	   "type",     "target",      "dept_id",
-	    "legal_days", "promised_days", "depth",    "max_visits",  "fee",
-	    "conditions", "legal_basis",   "process",  "place",	      "office_hours",
-	    "consult",	  "complaint",	   "channels", "cross_modes", "materials",
-	    NULL};
-	static const char *const mfields[] = {"name", "form", "count", "required", "note", NULL};
+	    "code",	     "name",	  "type",	  "target",  "dept_id",	   "legal_days",
+	    "promised_days", "depth",	  "max_visits",	  "fee",     "conditions", "legal_basis",
+	    "process",	     "place",	  "office_hours", "consult", "complaint",  "channels",
+	    "cross_modes",   "materials", "license_type", NULL};
+	static const char *const mfields[] = {"name", "form",	      "count",	  "required",
+					      "note", "license_type", "resource", NULL};
 	json_t *j = r->json, *arr;
 	int64_t v;
 
@@ -51,6 +76,7 @@ parse_item(struct req *r, struct service_in *in)
 	in->office_hours = v_str(r, j, "office_hours", 1, 1, 200);
 	in->consult = v_str(r, j, "consult", 1, 1, 500);
 	in->complaint = v_str(r, j, "complaint", 1, 1, 500);
+	in->license_type = v_str(r, j, "license_type", 0, 21, 21);
 	in->process = v_array(r, j, "process", 1, 1, SERVICE_MAX_STEPS);
 	if (in->process) {
 		size_t i;
@@ -134,6 +160,8 @@ parse_item(struct req *r, struct service_in *in)
 				snprintf(f, sizeof(f), "%s.note", p);
 				req_field_error(r, f, "too_long", "note of at most 500 characters");
 			}
+			mi->license_type = member_code(r, m, p, "license_type", 21, 21);
+			mi->resource = member_code(r, m, p, "resource", 1, 64);
 		}
 		in->nmaterials = (int)json_array_size(arr);
 	}

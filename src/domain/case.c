@@ -1,7 +1,9 @@
 /* case.c - the case state machine, deadlines, visits and case views. */
 #include "domain/case.h"
 #include "domain/audit.h"
+#include "domain/license.h"
 #include "domain/service.h"
+#include "domain/share.h"
 #include "domain/workcal.h"
 #include "base/buf.h"
 #include "base/page.h"
@@ -324,10 +326,11 @@ add_materials(db_conn *c, int64_t case_id, int64_t owner, int round,
 	return 0;
 }
 
-/* Every required material of the item must be among m (by seq). */
+/* Every required material of the item must be among m (by seq) or among
+ * the nfilled seqs in filled (materials the server fills: once-only). */
 static int
 check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, int n,
-	       struct zt_err *err)
+	       const int *filled, int nfilled, struct zt_err *err)
 {
 	struct buf missing;
 	int rc;
@@ -345,6 +348,9 @@ check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, in
 		int seq = (int)db_col_int(s, 0), found = 0;
 		for (int i = 0; i < n; i++)
 			if (m[i].seq == seq)
+				found = 1;
+		for (int i = 0; i < nfilled; i++)
+			if (filled[i] == seq)
 				found = 1;
 		if (!found)
 			buf_printf(&missing, "%s%s", missing.len ? "、" : "", db_col_text(s, 1));
@@ -387,6 +393,295 @@ check_required(db_conn *c, int64_t item_id, const struct case_material_in *m, in
 	return 0;
 }
 
+/* ---- once-only (一次办): materials the server fills ---- */
+
+/* A material of the item that names what satisfies it: the applicant's
+ * valid license of a type, or a row about the applicant read through a
+ * grant the item's department holds on a data resource. */
+struct autofill {
+	int seq;
+	char name[256];
+	char license_type[24]; /* "" = none */
+	char resource[72];     /* "" = none */
+	const char *source;    /* "license" | "share" once filled, else NULL */
+	char ref[160];	       /* identifier, or "grant:<id>/<key>" */
+	json_t *data;	       /* the verified data shown to the reviewer (owned) */
+};
+
+struct autofills {
+	struct autofill a[CASE_MAX_MATERIALS];
+	int n;
+};
+
+static void
+autofills_free(struct autofills *af)
+{
+	for (int i = 0; i < af->n; i++)
+		json_decref(af->a[i].data);
+	af->n = 0;
+}
+
+/* The applicant's data subject: ID number (citizen) or credit code
+ * (enterprise); "" when they have none. */
+static int
+applicant_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err)
+{
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT CASE WHEN kind = 'enterprise' THEN credit_code ELSE id_number END"
+		       " FROM users WHERE id = ?1",
+		       err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, user_id);
+	int rc = db_step(s, err);
+	snprintf(out, 32, "%s", rc == DB_ROW && !db_col_isnull(s, 0) ? db_col_text(s, 0) : "");
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Loads the item's materials that name a license type or a resource, and
+ * fills those a valid license of the applicant satisfies (reads only). */
+static int
+autofill_prepare(db_conn *c, int64_t item_id, const char *subject, struct autofills *af,
+		 struct zt_err *err)
+{
+	int rc;
+
+	autofills_free(af);
+	db_stmt *s = db_prepare(c,
+				"SELECT seq, name, license_type, resource_code FROM materials"
+				" WHERE item_id = ?1 AND (license_type IS NOT NULL"
+				" OR resource_code IS NOT NULL) ORDER BY seq",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, item_id);
+	while ((rc = db_step(s, err)) == DB_ROW && af->n < CASE_MAX_MATERIALS) {
+		struct autofill *m = &af->a[af->n++];
+		memset(m, 0, sizeof(*m));
+		m->seq = (int)db_col_int(s, 0);
+		snprintf(m->name, sizeof(m->name), "%s", db_col_text(s, 1));
+		snprintf(m->license_type, sizeof(m->license_type), "%s",
+			 db_col_isnull(s, 2) ? "" : db_col_text(s, 2));
+		snprintf(m->resource, sizeof(m->resource), "%s",
+			 db_col_isnull(s, 3) ? "" : db_col_text(s, 3));
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (*subject == '\0')
+		return 0;
+	for (int i = 0; i < af->n; i++) {
+		struct autofill *m = &af->a[i];
+		char id[LICID_MAX];
+		if (*m->license_type == '\0')
+			continue;
+		rc = license_find_valid(c, m->license_type, subject, id, &m->data, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			m->source = "license";
+			snprintf(m->ref, sizeof(m->ref), "%s", id);
+		}
+	}
+	return 0;
+}
+
+/* Fills the resource-backed materials through the department's grants
+ * (each read is recorded as an access with purpose "办件 <case no>"). */
+static int
+autofill_share(db_conn *c, struct autofills *af, int64_t dept, const char *subject, int64_t actor,
+	       const char *case_no, struct zt_err *err)
+{
+	char purpose[64];
+	int rc;
+
+	if (*subject == '\0')
+		return 0;
+	snprintf(purpose, sizeof(purpose), "办件 %s", case_no);
+	for (int i = 0; i < af->n; i++) {
+		struct autofill *m = &af->a[i];
+		json_t *row = NULL;
+		int64_t grant = 0;
+		if (*m->resource == '\0' || m->source)
+			continue;
+		rc = share_fetch_for_case(c, dept, m->resource, subject, actor, purpose, &row,
+					  &grant, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 || row == NULL)
+			continue;
+		/* ref names the row by its key as the grant delivers it (masked
+		 * when the grant masks the key field). */
+		char key[96] = "";
+		db_stmt *s =
+		    db_prepare(c, "SELECT key_field FROM data_resources WHERE code = ?1", err);
+		if (s == NULL) {
+			json_decref(row);
+			return err->code;
+		}
+		db_bind_text(s, 1, m->resource);
+		if ((rc = db_step(s, err)) == DB_ROW) {
+			json_t *k = json_object_get(row, db_col_text(s, 0));
+			if (json_is_string(k))
+				snprintf(key, sizeof(key), "%s", json_string_value(k));
+			else if (json_is_integer(k))
+				snprintf(key, sizeof(key), "%lld",
+					 (long long)json_integer_value(k));
+		}
+		db_reset(s);
+		if (rc < 0) {
+			json_decref(row);
+			return rc;
+		}
+		m->source = "share";
+		snprintf(m->ref, sizeof(m->ref), "grant:%lld/%s", (long long)grant, key);
+		m->data = json_pack("{s:s, s:I, s:o}", "resource", m->resource, "grant",
+				    (json_int_t)grant, "row", row);
+	}
+	return 0;
+}
+
+/* Seqs of the filled materials into out; with pending, also those a grant
+ * may still fill. Returns the count. */
+static int
+autofill_seqs(const struct autofills *af, int pending, int *out)
+{
+	int n = 0;
+
+	for (int i = 0; i < af->n; i++)
+		if (af->a[i].source || (pending && *af->a[i].resource))
+			out[n++] = af->a[i].seq;
+	return n;
+}
+
+/* Records the filled materials of the case and counts them. */
+static int
+autofill_save(db_conn *c, int64_t case_id, const struct autofills *af, struct zt_err *err)
+{
+	int n = 0, rc;
+
+	for (int i = 0; i < af->n; i++) {
+		const struct autofill *m = &af->a[i];
+		if (m->source == NULL)
+			continue;
+		char *data = json_dumps(m->data, JSON_COMPACT);
+		db_stmt *s = db_prepare(
+		    c,
+		    "INSERT INTO case_materials (case_id, round, material_seq, name, file_hash,"
+		    " size, mime, at, source, ref, data) VALUES (?1, 1, ?2, ?3, '', 0,"
+		    " 'application/json', ?4, ?5, ?6, ?7)",
+		    err);
+		if (s == NULL) {
+			free(data);
+			return err->code;
+		}
+		db_bind_int(s, 1, case_id);
+		db_bind_int(s, 2, m->seq);
+		db_bind_text(s, 3, m->name);
+		db_bind_int(s, 4, clock_now());
+		db_bind_text(s, 5, m->source);
+		db_bind_text(s, 6, m->ref);
+		db_bind_text(s, 7, data);
+		free(data);
+		if ((rc = db_step(s, err)) < 0)
+			return rc;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	db_stmt *s = db_prepare(c, "UPDATE cases SET exempted = ?1 WHERE id = ?2", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, n);
+	db_bind_int(s, 2, case_id);
+	rc = db_step(s, err);
+	return rc < 0 ? rc : 0;
+}
+
+json_t *
+case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id, struct zt_err *err)
+{
+	struct autofills *af = xcalloc(1, sizeof(*af));
+	char subject[32], t[11];
+	json_t *out = NULL;
+	int rc;
+
+	db_stmt *s = db_prepare(c,
+				"SELECT dept_id FROM service_items WHERE id = ?1"
+				" AND status = 'published'",
+				err);
+	if (s == NULL)
+		goto out;
+	db_bind_int(s, 1, item_id);
+	rc = db_step(s, err);
+	int64_t dept = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_reset(s);
+	if (rc != DB_ROW) {
+		if (rc >= 0)
+			err_set(err, ZT_ENOTFOUND, "", "not_found", "no such service item");
+		goto out;
+	}
+	if (applicant_subject(c, by->user_id, subject, err) < 0 ||
+	    autofill_prepare(c, item_id, subject, af, err) < 0)
+		goto out;
+	date_format(date_of_time(clock_now()), t);
+	out = json_array();
+	for (int i = 0; i < af->n; i++) {
+		struct autofill *m = &af->a[i];
+		if (m->source) {
+			const char *label =
+			    json_string_value(json_object_get(m->data, "type_name"));
+			json_array_append_new(out,
+					      json_pack("{s:i, s:s, s:s, s:s, s:s}", "seq", m->seq,
+							"name", m->name, "source", "license", "ref",
+							m->ref, "label", label ? label : ""));
+			continue;
+		}
+		if (*m->resource == '\0' || *subject == '\0')
+			continue;
+		/* Shared data: an active, current grant of the department and a
+		 * row about the applicant (nothing is read or recorded here). */
+		s = db_prepare(
+		    c,
+		    "SELECT g.id, r.name FROM data_resources r"
+		    " JOIN grants g ON g.resource_id = r.id"
+		    " WHERE r.code = ?1 AND g.consumer_dept = ?2 AND g.status = 'active'"
+		    " AND g.valid_from <= ?3 AND g.valid_to >= ?3 AND EXISTS (SELECT 1"
+		    " FROM resource_rows rr WHERE rr.resource_id = r.id AND rr.subject = ?4)"
+		    " ORDER BY g.id DESC LIMIT 1",
+		    err);
+		if (s == NULL) {
+			json_decref(out);
+			out = NULL;
+			goto out;
+		}
+		db_bind_text(s, 1, m->resource);
+		db_bind_int(s, 2, dept);
+		db_bind_text(s, 3, t);
+		db_bind_text(s, 4, subject);
+		if ((rc = db_step(s, err)) == DB_ROW) {
+			char ref[40];
+			snprintf(ref, sizeof(ref), "grant:%lld", (long long)db_col_int(s, 0));
+			json_array_append_new(out,
+					      json_pack("{s:i, s:s, s:s, s:s, s:s}", "seq", m->seq,
+							"name", m->name, "source", "share", "ref",
+							ref, "label", db_col_text(s, 1)));
+		}
+		db_reset(s);
+		if (rc < 0) {
+			json_decref(out);
+			out = NULL;
+			goto out;
+		}
+	}
+out:
+	autofills_free(af);
+	free(af);
+	return out;
+}
+
 /* ---- submission ---- */
 
 struct submit_job {
@@ -395,6 +690,7 @@ struct submit_job {
 	int64_t id;
 	int replayed;
 	char fingerprint[SM3_HEX_LEN];
+	struct autofills fills; /* reset by every run of the job */
 };
 
 /* SM3 of the request's meaning, so a retried Idempotency-Key can be told
@@ -462,7 +758,17 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	    (strcmp(item.target, "enterprise") == 0 && j->by->kind != KIND_ENTERPRISE))
 		return err_set(err, ZT_ERULE, "item_code", "wrong_applicant",
 			       "this item is for %s applicants", item.target);
-	if ((rc = check_required(c, item.id, in->materials, in->nmaterials, err)) < 0)
+	char subject[32];
+	int filled[CASE_MAX_MATERIALS], nfilled;
+	if ((rc = applicant_subject(c, j->by->user_id, subject, err)) < 0)
+		return rc;
+	if ((rc = autofill_prepare(c, item.id, subject, &j->fills, err)) < 0)
+		return rc;
+	/* Checked before the case is written, counting what a grant may still
+	 * fill; checked again below if a grant did not. */
+	nfilled = autofill_seqs(&j->fills, 1, filled);
+	if ((rc = check_required(c, item.id, in->materials, in->nmaterials, filled, nfilled, err)) <
+	    0)
 		return rc;
 
 	int64_t now = clock_now();
@@ -526,6 +832,14 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_int(s, 2, j->id);
 	if ((rc = db_step(s, err)) < 0)
 		return rc;
+	if ((rc = autofill_share(c, &j->fills, item.dept_id, subject, j->by->user_id, no, err)) < 0)
+		return rc;
+	if (autofill_seqs(&j->fills, 0, filled) != nfilled &&
+	    (rc = check_required(c, item.id, in->materials, in->nmaterials, filled,
+				 autofill_seqs(&j->fills, 0, filled), err)) < 0)
+		return rc;
+	if ((rc = autofill_save(c, j->id, &j->fills, err)) < 0)
+		return rc;
 	if ((rc = add_materials(c, j->id, j->by->user_id, 1, in->materials, in->nmaterials, err)) <
 	    0)
 		return rc;
@@ -539,24 +853,26 @@ int
 case_submit(const struct principal *by, const struct case_submit_in *in, int64_t *case_id,
 	    int *replayed, struct zt_err *err)
 {
-	struct submit_job j = {by, in, 0, 0, ""};
+	struct submit_job *j = xcalloc(1, sizeof(*j));
 	int rc;
 
+	j->by = by;
+	j->in = in;
 	if (in->idem_key)
-		fingerprint(in, j.fingerprint);
-	rc = db_write(tx_submit, &j, err);
+		fingerprint(in, j->fingerprint);
+	rc = db_write(tx_submit, j, err);
 	if (rc == ZT_ECONFLICT && in->idem_key && strcmp(err->reason, "constraint") == 0) {
 		/* Another process committed the same key meanwhile (UNIQUE on
 		 * applicant and key): run again, which now replays it. */
 		err_clear(err);
-		rc = db_write(tx_submit, &j, err);
+		rc = db_write(tx_submit, j, err);
 	}
+	autofills_free(&j->fills);
+	*case_id = j->id;
+	*replayed = j->replayed;
+	free(j);
 
-	if (rc < 0)
-		return rc;
-	*case_id = j.id;
-	*replayed = j.replayed;
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- transitions ---- */
@@ -674,6 +990,20 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 				 case_action_name(in->action), from, to, in->comment, data, err)) <
 	    0)
 		goto out;
+	if (in->action == ACT_APPROVE) {
+		/* Items that produce an e-license issue it with the approval. */
+		char ident[LICID_MAX];
+		if ((rc = license_issue_for_case(c, r.id, by->user_id, ident, err)) < 0)
+			goto out;
+		if (rc == 1) {
+			json_t *d = json_pack("{s:s}", "identifier", ident);
+			rc = case_add_event(c, r.id, by->user_id, actor_role(by, need),
+					    "license_issued", to, to, "", d, err);
+			json_decref(d);
+			if (rc < 0)
+				goto out;
+		}
+	}
 	rc = audit_case(c, by->user_id, case_action_name(in->action), r.id, from, to, err);
 out:
 	json_decref(data);
@@ -797,7 +1127,8 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 	    c,
 	    "SELECT c.case_no, c.form, c.submitted_at, c.accepted_at, c.decided_at,"
 	    " c.delivered_at, i.id, i.code, i.name, i.max_visits, d.id, d.name, d.name_en,"
-	    " u.id, u.name, u.kind FROM cases c JOIN service_items i ON i.id = c.item_id"
+	    " u.id, u.name, u.kind, c.exempted FROM cases c JOIN service_items i ON i.id = "
+	    "c.item_id"
 	    " JOIN departments d ON d.id = c.dept_id JOIN users u ON u.id = c.applicant_id"
 	    " WHERE c.id = ?1",
 	    err);
@@ -822,12 +1153,13 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 		      db_col_text(s, 14), "kind", db_col_text(s, 15), "deadline",
 		      deadline_json(&r, now), "visits", "count", r.visits, "max",
 		      (json_int_t)db_col_int(s, 9));
+	json_object_set_new(o, "exempted", json_integer(db_col_int(s, 16)));
 	db_reset(s);
 
 	a = json_array();
 	s = db_prepare(c,
-		       "SELECT round, material_seq, name, file_hash, size, mime, at"
-		       " FROM case_materials WHERE case_id = ?1 ORDER BY id",
+		       "SELECT round, material_seq, name, file_hash, size, mime, at, source, ref,"
+		       " data FROM case_materials WHERE case_id = ?1 ORDER BY id",
 		       err);
 	if (s) {
 		db_bind_int(s, 1, case_id);
@@ -840,6 +1172,18 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 			json_object_set_new(m, "seq",
 					    db_col_isnull(s, 1) ? json_null()
 								: json_integer(db_col_int(s, 1)));
+			/* Once-only: how the material was satisfied, and the
+			 * verified data the reviewer sees. */
+			int upload = strcmp(db_col_text(s, 7), "upload") == 0;
+			json_t *d =
+			    db_col_isnull(s, 9) ? NULL : json_loads(db_col_text(s, 9), 0, NULL);
+			json_object_set_new(m, "source", json_string(db_col_text(s, 7)));
+			json_object_set_new(m, "ref",
+					    db_col_isnull(s, 8) ? json_null()
+								: json_string(db_col_text(s, 8)));
+			json_object_set_new(m, "data", d ? d : json_null());
+			if (!upload)
+				json_object_set_new(m, "file", json_null());
 			json_array_append_new(a, m);
 		}
 		db_reset(s);

@@ -65,7 +65,11 @@ struct case_action_in {
 	const char *delivery; /* deliver: electronic | mail | window */
 };
 
-/* Submits an application. *replayed = 1 when idem_key matched an earlier
+/* Submits an application. Materials of the item that name a license type
+ * or a data resource are filled by the server when the applicant holds a
+ * valid license of the type, or the department a grant with a row about the
+ * applicant (docs/sharing.md, Once-only); such a required material needs no
+ * upload, and cases.exempted counts them. *replayed = 1 when idem_key matched an earlier
  * submission of the same applicant (nothing new is written). */
 int case_submit(const struct principal *by, const struct case_submit_in *in, int64_t *case_id,
 		int *replayed, struct zt_err *err);
@@ -95,6 +99,14 @@ json_t *case_list_json(db_conn *c, const struct principal *by, const struct case
 /* Timer state of a case at now: "normal", "warning", "overdue", "paused" or
  * "closed". */
 const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_at, int64_t warn_at);
+
+/* Once-only: the materials of published item item_id that submission would
+ * fill for the applicant by, [{seq, name, source: license|share, ref,
+ * label}]; ref is the license identifier or "grant:<id>" (nothing is read
+ * through a grant or recorded here, so the row's key is not known yet). NULL and
+ * ZT_ENOTFOUND for an unknown or unpublished item. */
+json_t *case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id,
+			  struct zt_err *err);
 
 /* Appends an event to a case's history inside the caller's transaction. */
 int case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, const char *action,

@@ -66,6 +66,14 @@ struct demo_item {
 
 /* A material of the guide; the once-only links (license_type, resource)
  * are set per item below where the demo has them. */
+#define LICENSE_SLOT "@license" /* replaced by the demo license type's code */
+/* ... satisfied by the demo license type, or by the shared insurance data. */
+#define ML(n, f, c, r, nt)                                                                    \
+	{.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),                \
+	 .license_type = LICENSE_SLOT}
+#define MR(n, f, c, r, nt)                                                                    \
+	{.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),                \
+	 .resource = DEMO_RS_RESOURCE}
 #define M(n, f, c, r, nt)                                                                          \
 	{                                                                                          \
 		.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt)              \
@@ -97,7 +105,7 @@ static const struct demo_item items[] = {
      "520102-SCJG-XK-002",
      "食品经营许可",
      "XK",
-     "enterprise",
+     "both",
      20,
      10,
      5,
@@ -108,7 +116,7 @@ static const struct demo_item items[] = {
      "已取得营业执照的市场主体；有与经营的食品品种、数量相适应的场所和设备。",
      "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》。",
      {"网上申请", "受理", "现场核查", "审查决定", "发证"},
-     {M("食品经营许可申请书", "original", 1, 1, ""), M("营业执照", "electronic", 1, 1, ""),
+     {M("食品经营许可申请书", "original", 1, 1, ""), ML("营业执照", "electronic", 1, 1, "已领取电子营业执照的免提交"),
       M("食品安全管理制度", "copy", 1, 1, ""), M("经营设施布局图", "copy", 1, 0, "有变化时提供")},
      1},
     {"scjg",
@@ -197,6 +205,7 @@ static const struct demo_item items[] = {
      "《社会救助暂行办法》第九条；《最低生活保障审核确认办法》。",
      {"网上申请", "受理", "家庭经济状况核查", "审核确认", "公示发放"},
      {M("家庭成员身份证明", "electronic", 1, 1, ""), M("家庭收入情况声明", "original", 1, 1, ""),
+      MR("社会保险参保缴费证明", "electronic", 1, 1, "由社会保险参保信息共享核验，无需提交"),
       M("残疾证或病历", "copy", 1, 0, "有则提供")},
      1},
     {"mz",
@@ -339,8 +348,8 @@ demo_file(const struct principal *who, char hash[SM3_HEX_LEN], struct zt_err *er
 	return rc;
 }
 
-static int
-login_as(const char *login, struct principal *p, struct zt_err *err)
+int
+demo_login_as(const char *login, struct principal *p, struct zt_err *err)
 {
 	db_stmt *s = db_prepare(
 	    db_cli_conn(),
@@ -364,7 +373,7 @@ login_as(const char *login, struct principal *p, struct zt_err *err)
 }
 
 static int
-demo_case(const char *item, const char *applicant_login, const char *const *acts,
+demo_case(const char *item, const char *applicant_login, json_t *form, const char *const *acts,
 	  struct zt_err *err)
 {
 	struct principal app, off;
@@ -373,31 +382,36 @@ demo_case(const char *item, const char *applicant_login, const char *const *acts
 	int64_t id;
 	int replayed, rc;
 
-	if ((rc = login_as(applicant_login, &app, err)) < 0)
+	if ((rc = demo_login_as(applicant_login, &app, err)) < 0)
 		return rc;
 	if ((rc = demo_file(&app, hash, err)) < 0)
 		return rc;
 	memset(&in, 0, sizeof(in));
 	in.item_code = item;
-	in.form = json_pack("{s:s}", "备注", "演示数据");
-	for (int i = 0; i < 4; i++) {
-		in.materials[i].seq = i + 1;
-		in.materials[i].name = "演示材料.pdf";
-		in.materials[i].file = hash;
-	}
-	/* Submit with as many materials as the item lists (at most 4). */
+	in.form = form ? json_incref(form) : json_pack("{s:s}", "备注", "演示数据");
+	/* Upload every material of the item except those the server fills
+	 * itself (once-only: from a license or shared data). */
 	struct service_ref ref;
 	if ((rc = service_ref_by_code(db_cli_conn(), item, &ref, err)) < 0)
 		goto out;
-	json_t *mats = service_materials_json(db_cli_conn(), ref.id, err);
-	in.nmaterials = (int)json_array_size(mats);
+	json_t *mats = service_materials_json(db_cli_conn(), ref.id, err), *m;
+	size_t k;
+	json_array_foreach(mats, k, m)
+	{
+		if (json_object_get(m, "license_type") || json_object_get(m, "resource") ||
+		    in.nmaterials == CASE_MAX_MATERIALS)
+			continue;
+		in.materials[in.nmaterials].seq = (int)json_integer_value(json_object_get(m, "seq"));
+		in.materials[in.nmaterials].name = "演示材料.pdf";
+		in.materials[in.nmaterials++].file = hash;
+	}
 	json_decref(mats);
 	if ((rc = case_submit(&app, &in, &id, &replayed, err)) < 0)
 		goto out;
 	for (int i = 0; acts && acts[i]; i += 2) {
 		struct case_action_in a;
 		memset(&a, 0, sizeof(a));
-		if ((rc = login_as(acts[i], &off, err)) < 0)
+		if ((rc = demo_login_as(acts[i], &off, err)) < 0)
 			goto out;
 		a.action = (enum case_action)case_action_from_name(acts[i + 1]);
 		a.comment = "演示";
@@ -447,6 +461,13 @@ demo_create(int verbose, struct zt_err *err)
 	if ((rc = auth_register(&c1, &uid, err)) < 0 || (rc = auth_register(&c2, &uid, err)) < 0 ||
 	    (rc = auth_register(&e1, &uid, err)) < 0)
 		return rc;
+	struct demo_people people;
+	char license_type[32];
+	memcpy(people.idn, idn, sizeof(idn));
+	memcpy(people.idn2, idn2, sizeof(idn2));
+	memcpy(people.cc, cc, sizeof(cc));
+	if ((rc = demo_sharing(&people, license_type, err)) < 0)
+		return rc;
 
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		const struct demo_item *d = &items[i];
@@ -474,8 +495,15 @@ demo_create(int verbose, struct zt_err *err)
 		in.process = json_array();
 		for (int k = 0; k < 5 && d->steps[k]; k++)
 			json_array_append_new(in.process, json_string(d->steps[k]));
-		for (int k = 0; k < 4 && d->materials[k].name; k++)
-			in.materials[in.nmaterials++] = d->materials[k];
+		for (int k = 0; k < 4 && d->materials[k].name; k++) {
+			struct material_in *m = &in.materials[in.nmaterials++];
+			*m = d->materials[k];
+			if (m->license_type && strcmp(m->license_type, LICENSE_SLOT) == 0)
+				m->license_type = license_type;
+		}
+		/* 个体工商户设立登记 issues the electronic business licence. */
+		if (strcmp(d->code, "520102-SCJG-XK-001") == 0)
+			in.license_type = license_type;
 		rc = service_create(NULL, &in, &id, err);
 		json_decref(in.process);
 		if (rc < 0)
@@ -487,10 +515,25 @@ demo_create(int verbose, struct zt_err *err)
 	static const char *const accepted[] = {"rs.clerk", "accept", NULL};
 	static const char *const approved[] = {"scjg.clerk", "accept", "scjg.reviewer", "approve",
 					       NULL};
-	if ((rc = demo_case("520102-RS-GF-001", idn, NULL, err)) < 0 ||
-	    (rc = demo_case("520102-RS-GG-002", idn, accepted, err)) < 0 ||
-	    (rc = demo_case("520102-SCJG-XK-001", idn2, approved, err)) < 0 ||
-	    (rc = demo_case("520102-MZ-QT-002", idn2, NULL, err)) < 0)
+	/* 李秀英 registers a business (approved: her electronic business licence
+	 * is issued) and then applies for a food permit without handing the
+	 * licence in; 张伟 applies for 低保, his insurance status read through
+	 * 民政局's grant instead of a paper certificate. */
+	json_t *shop = json_pack("{s:s, s:s, s:s}", "字号名称", "南明区秀英小吃店", "经营场所",
+				 "贵阳市南明区市南路 12 号", "经营范围", "小吃服务；预包装食品销售");
+	rc = demo_case("520102-RS-GF-001", idn, NULL, NULL, err);
+	if (rc >= 0)
+		rc = demo_case("520102-RS-GG-002", idn, NULL, accepted, err);
+	if (rc >= 0)
+		rc = demo_case("520102-SCJG-XK-001", idn2, shop, approved, err);
+	if (rc >= 0)
+		rc = demo_case("520102-MZ-QT-002", idn2, NULL, NULL, err);
+	if (rc >= 0)
+		rc = demo_case("520102-SCJG-XK-002", idn2, shop, NULL, err);
+	if (rc >= 0)
+		rc = demo_case("520102-MZ-GF-001", idn, NULL, NULL, err);
+	json_decref(shop);
+	if (rc < 0)
 		return rc;
 	if ((rc = db_write(mark, NULL, err)) < 0)
 		return rc;

@@ -18,4 +18,22 @@ int demo_present(void);
 /* Prints the demo accounts (login, role, department). */
 void demo_print_accounts(FILE *fp);
 
+/* ---- shared by demo.c and demo_share.c ---- */
+
+struct principal;
+
+#define DEMO_RS_RESOURCE "520102-RS-001" /* 社会保险参保信息 */
+
+/* The demo applicants' identifiers. */
+struct demo_people {
+	char idn[19], idn2[19], cc[19];
+};
+
+/* The principal of a demo account, as if it had signed in. */
+int demo_login_as(const char *login, struct principal *p, struct zt_err *err);
+/* The license type 营业执照（个体工商户） (its code into license_type), the data
+ * resources with rows, share requests in every state and a few exchange
+ * reads. Runs after the accounts exist and before the service items. */
+int demo_sharing(const struct demo_people *pp, char license_type[32], struct zt_err *err);
+
 #endif

@@ -89,7 +89,97 @@ service_validate(const struct service_in *in, struct zt_err *err)
 				return err_set(err, ZT_EINVAL, f, "duplicate",
 					       "material listed twice: %s", in->materials[i].name);
 			}
+	for (int i = 0; i < in->nmaterials; i++)
+		if (in->materials[i].license_type && in->materials[i].resource) {
+			char f[48];
+			snprintf(f, sizeof(f), "materials[%d].resource", i);
+			return err_set(
+			    err, ZT_EINVAL, f, "conflict",
+			    "a material is satisfied by a license type or by a resource, "
+			    "not both");
+		}
 	return 0;
+}
+
+/* 1 if the table exists (the sharing tables arrive with migration 004). */
+static int
+table_exists(db_conn *c, const char *name, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(
+	    c,
+	    db_kind() == DB_PG ? "SELECT 1 WHERE to_regclass(CAST(?1 AS TEXT)) IS NOT NULL"
+			       : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+	    err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, name);
+	int rc = db_step(s, err);
+	db_reset(s);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
+/* 1 if a row with key exists: sql selects by ?1. */
+static int
+row_exists(db_conn *c, const char *sql, const char *key, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c, sql, err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, key);
+	int rc = db_step(s, err);
+	db_reset(s);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
+/* The license types and resources the item names must exist. */
+static int
+check_refs(db_conn *c, const struct service_in *in, struct zt_err *err)
+{
+	static const char type_sql[] = "SELECT 1 FROM license_types WHERE code = ?1";
+	static const char res_sql[] = "SELECT 1 FROM data_resources WHERE code = ?1";
+	char f[48];
+	int rc, resources = -1;
+
+	if (in->license_type && (rc = row_exists(c, type_sql, in->license_type, err)) <= 0)
+		return rc < 0 ? rc
+			      : err_set(err, ZT_EINVAL, "license_type", "unknown",
+					"no license type %s", in->license_type);
+	for (int i = 0; i < in->nmaterials; i++) {
+		const struct material_in *m = &in->materials[i];
+		if (m->license_type && (rc = row_exists(c, type_sql, m->license_type, err)) <= 0) {
+			if (rc < 0)
+				return rc;
+			snprintf(f, sizeof(f), "materials[%d].license_type", i);
+			return err_set(err, ZT_EINVAL, f, "unknown", "no license type %s",
+				       m->license_type);
+		}
+		if (m->resource == NULL)
+			continue;
+		if (resources < 0 && (resources = table_exists(c, "data_resources", err)) < 0)
+			return resources;
+		if (resources && (rc = row_exists(c, res_sql, m->resource, err)) <= 0) {
+			if (rc < 0)
+				return rc;
+			snprintf(f, sizeof(f), "materials[%d].resource", i);
+			return err_set(err, ZT_EINVAL, f, "unknown", "no data resource %s",
+				       m->resource);
+		}
+	}
+	return 0;
+}
+
+/* Sets the item's license type (a statement of its own, so the shared
+ * column list of insert and update stays as it is). */
+static int
+save_license_type(db_conn *c, int64_t id, const char *type, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c, "UPDATE service_items SET license_type = ?1 WHERE id = ?2", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, type);
+	db_bind_int(s, 2, id);
+	int rc = db_step(s, err);
+	return rc < 0 ? rc : 0;
 }
 
 static char *
@@ -128,8 +218,8 @@ write_materials_fts(db_conn *c, int64_t id, const struct service_in *in, struct 
 	if ((rc = db_step(s, err)) < 0)
 		return rc;
 	s = db_prepare(c,
-		       "INSERT INTO materials (item_id, seq, name, form, count, required, note)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		       "INSERT INTO materials (item_id, seq, name, form, count, required, note,"
+		       " license_type, resource_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		       err);
 	if (s == NULL)
 		return err->code;
@@ -143,6 +233,8 @@ write_materials_fts(db_conn *c, int64_t id, const struct service_in *in, struct 
 		db_bind_int(s, 5, m->count);
 		db_bind_int(s, 6, m->required);
 		db_bind_text(s, 7, m->note ? m->note : "");
+		db_bind_text(s, 8, m->license_type);
+		db_bind_text(s, 9, m->resource);
 		if ((rc = db_step(s, err)) < 0)
 			return rc;
 	}
@@ -260,6 +352,8 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 		return rc;
 	if ((rc = code_taken(c, j->in->code, 0, err)) < 0)
 		return rc;
+	if ((rc = check_refs(c, j->in, err)) < 0)
+		return rc;
 	db_stmt *s = db_prepare(c,
 				"INSERT INTO service_items (code, name, type, dept_id, region_code,"
 				" target, legal_days, promised_days, depth, max_visits, fee,"
@@ -278,6 +372,8 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
 	if ((rc = write_materials_fts(c, j->id, j->in, err)) < 0)
+		return rc;
+	if ((rc = save_license_type(c, j->id, j->in->license_type, err)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "service_item:%lld", (long long)j->id);
 	json_t *d = json_pack("{s:s, s:s}", "code", j->in->code, "name", j->in->name);
@@ -340,6 +436,8 @@ tx_update(db_conn *c, void *arg, struct zt_err *err)
 		return rc;
 	if ((rc = code_taken(c, j->in->code, j->id, err)) < 0)
 		return rc;
+	if ((rc = check_refs(c, j->in, err)) < 0)
+		return rc;
 	db_stmt *s =
 	    db_prepare(c,
 		       "UPDATE service_items SET code=?1, name=?2, type=?3, dept_id=?4,"
@@ -356,6 +454,8 @@ tx_update(db_conn *c, void *arg, struct zt_err *err)
 	if ((rc = db_step(s, err)) < 0)
 		return rc;
 	if ((rc = write_materials_fts(c, j->id, j->in, err)) < 0)
+		return rc;
+	if ((rc = save_license_type(c, j->id, j->in->license_type, err)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "service_item:%lld", (long long)j->id);
 	json_t *d = json_pack("{s:s, s:s}", "code", j->in->code, "name", j->in->name);
@@ -437,20 +537,27 @@ service_materials_json(db_conn *c, int64_t item_id, struct zt_err *err)
 {
 	json_t *a = json_array();
 	db_stmt *s = db_prepare(c,
-				"SELECT seq, name, form, count, required, note FROM materials"
-				" WHERE item_id = ?1 ORDER BY seq",
+				"SELECT seq, name, form, count, required, note, license_type,"
+				" resource_code FROM materials WHERE item_id = ?1 ORDER BY seq",
 				err);
 	if (s == NULL) {
 		json_decref(a);
 		return NULL;
 	}
 	db_bind_int(s, 1, item_id);
-	while (db_step(s, err) == DB_ROW)
-		json_array_append_new(
-		    a, json_pack("{s:I, s:s, s:s, s:I, s:b, s:s}", "seq",
-				 (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1), "form",
-				 db_col_text(s, 2), "count", (json_int_t)db_col_int(s, 3),
-				 "required", (int)db_col_int(s, 4), "note", db_col_text(s, 5)));
+	while (db_step(s, err) == DB_ROW) {
+		json_t *m =
+		    json_pack("{s:I, s:s, s:s, s:I, s:b, s:s}", "seq", (json_int_t)db_col_int(s, 0),
+			      "name", db_col_text(s, 1), "form", db_col_text(s, 2), "count",
+			      (json_int_t)db_col_int(s, 3), "required", (int)db_col_int(s, 4),
+			      "note", db_col_text(s, 5));
+		/* Only when set: what satisfies the material (once-only). */
+		if (!db_col_isnull(s, 6))
+			json_object_set_new(m, "license_type", json_string(db_col_text(s, 6)));
+		if (!db_col_isnull(s, 7))
+			json_object_set_new(m, "resource", json_string(db_col_text(s, 7)));
+		json_array_append_new(a, m);
+	}
 	db_reset(s);
 	return a;
 }
@@ -465,7 +572,8 @@ service_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_e
 	    " r.name, i.target, i.legal_days, i.promised_days, i.depth, i.max_visits, i.fee,"
 	    " i.conditions, i.legal_basis, i.process, i.place, i.office_hours, i.consult,"
 	    " i.complaint, i.channels, i.cross_modes, i.status, i.version, i.updated_at,"
-	    " i.published_at FROM service_items i JOIN departments d ON d.id = i.dept_id"
+	    " i.published_at, i.license_type FROM service_items i JOIN departments d ON d.id = "
+	    "i.dept_id"
 	    " JOIN regions r ON r.code = i.region_code WHERE i.id = ?1",
 	    err);
 	if (s == NULL)
@@ -507,6 +615,8 @@ service_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_e
 	    service_names_from_bits((unsigned)db_col_int(s, 22), channel_names), "cross_modes",
 	    service_names_from_bits((unsigned)db_col_int(s, 23), cross_mode_names), "status",
 	    status, "version", (json_int_t)db_col_int(s, 25), "updated_at", upd);
+	json_object_set_new(o, "license_type",
+			    db_col_isnull(s, 28) ? json_null() : json_string(db_col_text(s, 28)));
 	db_reset(s);
 	json_t *m = service_materials_json(c, id, err);
 	json_object_set_new(o, "materials", m ? m : json_array());
@@ -518,8 +628,8 @@ service_ref_by_code(db_conn *c, const char *code, struct service_ref *out, struc
 {
 	db_stmt *s =
 	    db_prepare(c,
-		       "SELECT id, dept_id, code, name, status, target, promised_days, depth"
-		       " FROM service_items WHERE code = ?1",
+		       "SELECT id, dept_id, code, name, status, target, promised_days, depth,"
+		       " license_type FROM service_items WHERE code = ?1",
 		       err);
 	if (s == NULL)
 		return err->code;
@@ -534,6 +644,8 @@ service_ref_by_code(db_conn *c, const char *code, struct service_ref *out, struc
 		snprintf(out->target, sizeof(out->target), "%s", db_col_text(s, 5));
 		out->promised_days = (int)db_col_int(s, 6);
 		out->depth = (int)db_col_int(s, 7);
+		snprintf(out->license_type, sizeof(out->license_type), "%s",
+			 db_col_isnull(s, 8) ? "" : db_col_text(s, 8));
 	}
 	db_reset(s);
 	if (rc < 0)

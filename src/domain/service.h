@@ -32,6 +32,8 @@ struct material_in {
 	int count;
 	int required;
 	const char *note;
+	const char *license_type; /* license type that satisfies it, or NULL */
+	const char *resource;	  /* code of a data resource that satisfies it, or NULL */
 };
 
 struct service_in {
@@ -43,6 +45,7 @@ struct service_in {
 	unsigned channels, cross_modes;
 	struct material_in materials[SERVICE_MAX_MATERIALS];
 	int nmaterials;
+	const char *license_type; /* the license an approved case issues, or NULL */
 };
 
 /* What case submission needs to know about an item. */
@@ -54,6 +57,7 @@ struct service_ref {
 	char target[16];
 	int promised_days;
 	int depth;
+	char license_type[24]; /* "" = the item issues no license */
 };
 
 struct service_query {
@@ -73,7 +77,10 @@ struct service_query {
  * results compare it (and expire within seconds for other processes'). */
 uint64_t service_catalog_version(void);
 
-/* Rule checks on top of field validation (promised <= legal, codes, ...). */
+/* Rule checks on top of field validation (promised <= legal, codes, ...).
+ * License types and resources named by the item are checked against the
+ * database when it is written (unknown -> ZT_EINVAL naming the field;
+ * resources only once the sharing tables exist). */
 int service_validate(const struct service_in *in, struct zt_err *err);
 int service_create(const struct principal *by, const struct service_in *in, int64_t *id,
 		   struct zt_err *err);

@@ -1,6 +1,8 @@
-/* sla.c - escalating overdue cases to the department's supervisor. */
+/* sla.c - escalating overdue cases (and share requests) to the department's
+ * supervisor. */
 #include "domain/sla.h"
 #include "domain/case.h"
+#include "domain/share.h"
 #include "domain/supervise.h"
 #include "domain/workcal.h"
 #include "base/clock.h"
@@ -20,6 +22,17 @@ struct sweep_job {
 	int found;
 };
 
+/* Several processes on one PostgreSQL: one sweeps at a time (the lock
+ * ends with the transaction); the others find it taken and skip. */
+static int
+sweep_lock(db_conn *c, struct zt_err *err)
+{
+	return db_kind() != DB_PG ||
+	       db_query_int(c,
+			    "SELECT CASE WHEN pg_try_advisory_xact_lock(7262001) THEN 1 ELSE 0 END",
+			    0, err) == 1;
+}
+
 static int
 tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 {
@@ -28,11 +41,7 @@ tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 	char states[SWEEP_BATCH][24], nos[SWEEP_BATCH][40];
 	int n = 0, rc;
 
-	/* Several processes on one PostgreSQL: one sweeps at a time (the lock
-	 * ends with the transaction); the others find it taken and skip. */
-	if (db_kind() == DB_PG &&
-	    db_query_int(c, "SELECT CASE WHEN pg_try_advisory_xact_lock(7262001) THEN 1 ELSE 0 END",
-			 0, err) != 1) {
+	if (!sweep_lock(c, err)) {
 		j->found = 0;
 		return 0;
 	}
@@ -78,14 +87,31 @@ tx_sweep(db_conn *c, void *arg, struct zt_err *err)
 	return 0;
 }
 
-int
-sla_sweep(struct zt_err *err)
+/* Share requests unanswered past their due time (share.h). */
+static int
+tx_sweep_share(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct sweep_job *j = arg;
+	int n;
+
+	j->found = 0;
+	if (!sweep_lock(c, err))
+		return 0;
+	if ((n = share_escalate_overdue(c, SWEEP_BATCH, &j->found, err)) < 0)
+		return n;
+	j->opened += n;
+	return 0;
+}
+
+/* Runs fn in transactions of up to SWEEP_BATCH items until none are left. */
+static int
+sweep_all(db_job_fn fn, struct zt_err *err)
 {
 	int total = 0;
 
 	for (;;) {
 		struct sweep_job j = {0, 0};
-		int rc = db_write(tx_sweep, &j, err);
+		int rc = db_write(fn, &j, err);
 		if (rc < 0)
 			return rc;
 		total += j.opened;
@@ -93,6 +119,17 @@ sla_sweep(struct zt_err *err)
 			break;
 	}
 	return total;
+}
+
+int
+sla_sweep(struct zt_err *err)
+{
+	int cases = sweep_all(tx_sweep, err), shares;
+
+	if (cases < 0)
+		return cases;
+	shares = sweep_all(tx_sweep_share, err);
+	return shares < 0 ? shares : cases + shares;
 }
 
 static pthread_t tid;

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id, const char *title,
-	       int days, int64_t actor, struct zt_err *err)
+/* Opens an item about a case (request_id 0) or a share request. */
+static int
+open_item(db_conn *c, const char *kind, int64_t case_id, int64_t request_id, int64_t dept_id,
+	  const char *title, int days, int64_t actor, struct zt_err *err)
 {
 	int64_t now = clock_now();
 	int32_t due = calendar_add_workdays(workcal(), date_of_time(now), days);
@@ -21,16 +22,24 @@ supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id, c
 
 	db_stmt *s = db_prepare(
 	    c,
-	    "INSERT INTO supervision_items (kind, case_id, dept_id, owner_id, title, opened_at,"
-	    " due_day, due_at) VALUES (?1, ?2, ?3, (SELECT id FROM users WHERE dept_id = ?3"
-	    " AND kind = 'official' AND (roles & 16) <> 0 AND status = 'active'"
-	    " ORDER BY id LIMIT 1), ?4, ?5, ?6, ?7)"
-	    " ON CONFLICT (kind, case_id) DO NOTHING RETURNING id",
+	    request_id
+		? "INSERT INTO supervision_items (kind, request_id, dept_id, owner_id, title,"
+		  " opened_at, due_day, due_at) VALUES (?1, ?2, ?3, (SELECT id FROM users"
+		  " WHERE dept_id = ?3 AND kind = 'official' AND (roles & 16) <> 0"
+		  " AND status = 'active' ORDER BY id LIMIT 1), ?4, ?5, ?6, ?7)"
+		  " ON CONFLICT (kind, request_id) DO NOTHING RETURNING id"
+		: "INSERT INTO supervision_items (kind, case_id, dept_id, owner_id, title,"
+		  " opened_at, due_day, due_at) VALUES (?1, ?2, ?3, (SELECT id FROM users"
+		  " WHERE dept_id = ?3 AND kind = 'official' AND (roles & 16) <> 0"
+		  " AND status = 'active' ORDER BY id LIMIT 1), ?4, ?5, ?6, ?7)"
+		  " ON CONFLICT (kind, case_id) DO NOTHING RETURNING id",
 	    err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, kind);
-	if (case_id)
+	if (request_id)
+		db_bind_int(s, 2, request_id);
+	else if (case_id)
 		db_bind_int(s, 2, case_id);
 	else
 		db_bind_null(s, 2);
@@ -49,9 +58,25 @@ supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id, c
 	snprintf(obj, sizeof(obj), "supervision:%lld", (long long)id);
 	json_t *d = json_pack("{s:s, s:I, s:I}", "kind", kind, "case_id", (json_int_t)case_id,
 			      "dept_id", (json_int_t)dept_id);
+	if (request_id)
+		json_object_set_new(d, "request_id", json_integer(request_id));
 	rc = audit_append(c, actor, "supervision.open", obj, d, err);
 	json_decref(d);
 	return rc < 0 ? rc : 1;
+}
+
+int
+supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id, const char *title,
+	       int days, int64_t actor, struct zt_err *err)
+{
+	return open_item(c, kind, case_id, 0, dept_id, title, days, actor, err);
+}
+
+int
+supervise_open_request(db_conn *c, int64_t request_id, int64_t dept_id, const char *title, int days,
+		       struct zt_err *err)
+{
+	return open_item(c, "share_overdue", 0, request_id, dept_id, title, days, 0, err);
 }
 
 json_t *
@@ -72,7 +97,7 @@ supervise_list_json(db_conn *c, const struct principal *by, const char *status, 
 	db_stmt *s = db_prepare(
 	    c,
 	    "SELECT s.id, s.kind, s.case_id, c.case_no, s.title, s.opened_at, s.due_day,"
-	    " s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, '')"
+	    " s.due_at, s.status, s.outcome, s.closed_at, coalesce(o.name, ''), s.request_id"
 	    " FROM supervision_items s LEFT JOIN cases c ON c.id = s.case_id"
 	    " LEFT JOIN users o ON o.id = s.owner_id"
 	    " WHERE s.dept_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR s.status = ?2)"
@@ -107,6 +132,8 @@ supervise_list_json(db_conn *c, const struct principal *by, const char *status, 
 			json_object_set_new(o, "case_id", json_integer(db_col_int(s, 2)));
 			json_object_set_new(o, "case_no", json_string(db_col_text(s, 3)));
 		}
+		if (!db_col_isnull(s, 12))
+			json_object_set_new(o, "request_id", json_integer(db_col_int(s, 12)));
 		if (!db_col_isnull(s, 9))
 			json_object_set_new(o, "outcome", json_string(db_col_text(s, 9)));
 		json_array_append_new(items, o);

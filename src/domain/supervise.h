@@ -15,6 +15,10 @@
  * Returns 1 when opened, 0 when it already existed, or a negative error. */
 int supervise_open(db_conn *c, const char *kind, int64_t case_id, int64_t dept_id,
 		   const char *title, int days, int64_t actor, struct zt_err *err);
+/* Opens the 'share_overdue' item of a share request unanswered past its due
+ * time, once per request; the same returns as supervise_open. */
+int supervise_open_request(db_conn *c, int64_t request_id, int64_t dept_id, const char *title,
+			   int days, struct zt_err *err);
 /* Items of the supervisor's department. status: "open", "closed" or NULL. */
 json_t *supervise_list_json(db_conn *c, const struct principal *by, const char *status,
 			    const char *kind, int limit, const char *cursor, struct zt_err *err);

@@ -13,6 +13,7 @@
 #include "base/xmalloc.h"
 #include "crypto/token.h"
 #include "domain/auth.h"
+#include "domain/share.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -123,13 +124,14 @@ guard(struct req *r)
 	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
 		const char *tok = h + 7;
 		int found = 0;
-		if (token_looks_valid(tok)) {
-			struct zt_err err;
+		struct zt_err err;
+		if (token_looks_valid(tok))
 			found = auth_session_lookup(req_db(r), tok, &r->who, &err);
-			if (found < 0) {
-				reply_err(r, &err);
-				return -1;
-			}
+		else if (share_key_looks_valid(tok)) /* a department system's API key */
+			found = share_key_lookup(req_db(r), tok, &r->who, &err);
+		if (found < 0) {
+			reply_err(r, &err);
+			return -1;
 		}
 		if (!found && !(r->route->who & WHO_ANON)) {
 			reply_problem(r, 401, "invalid_token",
@@ -142,7 +144,7 @@ guard(struct req *r)
 	who = principal_who(&r->who);
 	if ((r->route->who & who) != 0)
 		return 0;
-	if (r->who.user_id == 0) {
+	if (r->who.kind == KIND_NONE) {
 		reply_problem(r, 401, "unauthenticated", "sign in first");
 		return -1;
 	}

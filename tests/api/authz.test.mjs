@@ -325,14 +325,16 @@ describe('authorization', () => {
 		assert.equal(list.status, 200);
 		assert.deepEqual(
 			list.json.items.map((o) => o.login),
-			['scjg.clerk', 'scjg.reviewer', 'scjg.admin', 'scjg.supervisor', 'scjg.clerk2'],
+			['scjg.clerk', 'scjg.reviewer', 'scjg.admin', 'scjg.supervisor', 'scjg.data', 'scjg.clerk2'],
 		);
 		/* The new clerk works in scjg but not on rs cases. */
 		const c2 = await login(node.url, 'scjg.clerk2');
 		assertProblem(await call('GET', `/api/v1/cases/${caseX}`, c2), 403, 'other_department');
 		const inbox = await call('GET', '/api/v1/cases?state=submitted', c2);
 		assert.equal(inbox.status, 200);
-		assert.equal(inbox.json.items.length, 0);
+		/* Only scjg's own waiting case: the demo's 食品经营许可 application. */
+		assert.equal(inbox.json.items.length, 1);
+		assert.equal(inbox.json.items[0].item_name, '食品经营许可');
 	});
 
 	it('names every answer with its request id', async () => {

@@ -306,7 +306,7 @@ describe('service catalog', () => {
 		assert.match(m1.text, /^# TYPE zt_http_requests_total counter$/m);
 
 		const submitted = node.count("SELECT count(*) FROM cases WHERE state = 'submitted'");
-		assert.equal(submitted, 2, 'the two demo cases still waiting');
+		assert.equal(submitted, 4, 'the four demo cases still waiting');
 		assert.equal(metric(m1.text, 'zt_cases{state="submitted"}'), submitted);
 		assert.equal(metric(m1.text, 'zt_cases{state="accepted"}'), 2);
 		assert.equal(metric(m1.text, 'zt_cases{state="approved"}'), 1);

@@ -14,7 +14,7 @@
  *      with the usage; a missing SQLite source -> exit 1 and no file is
  *      created; the same file as source and target -> exit 1.
  *   2. SQLite -> SQLite while the source serves: exit 0; stderr shows
- *      progress ("copy: cases 8/8"); stdout says the row counts are equal and
+ *      progress ("copy: cases 10/10"); stdout says the row counts are equal and
  *      the audit chain intact with the source's record count. Every table
  *      holds exactly the source's rows (all columns, NULLs kept) and
  *      service_fts the same (rowid, name, guide) rows. `audit verify` on the
@@ -249,7 +249,7 @@ describe('db copy and backup', () => {
 			[...new Set(source.cases.map((c) => c.state))].sort(),
 			['accepted', 'approved', 'delivered', 'denied', 'needs_supplement', 'not_accepted', 'submitted'],
 		);
-		assert.equal(source.cases.length, 8);
+		assert.equal(source.cases.length, 10, 'six demo cases and four of this test');
 		assert.equal(source.ratings.length, 1);
 		assert.equal(source.visits.length, 1);
 		assert.deepEqual(source.supervision_items.map((s) => s.kind), ['bad_rating']);
@@ -275,11 +275,11 @@ describe('db copy and backup', () => {
 
 	function assertCopied(r) {
 		assert.equal(r.code, 0, r.stderr);
-		assert.match(r.stderr, /^copy: cases 8\/8$/m);
+		assert.match(r.stderr, /^copy: cases 10\/10$/m);
 		assert.match(r.stderr, /^copy: audit_log (\d+)\/\1$/m);
 		assert.match(r.stdout, /row counts equal; audit chain intact \((\d+) records\)/);
 		assert.equal(Number(/intact \((\d+) records\)/.exec(r.stdout)[1]), auditCount);
-		assert.match(r.stdout, new RegExp(`^  cases +8$`, 'm'));
+		assert.match(r.stdout, new RegExp(`^  cases +10$`, 'm'));
 	}
 
 	function assertAuditVerifies(env) {
