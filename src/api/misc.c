@@ -93,11 +93,11 @@ void
 h_sla_sweep(struct req *r)
 {
 	struct zt_err err;
-	int n = sla_sweep(&err);
+	int reqs, n = sla_sweep(&reqs, &err);
 
 	if (n < 0) {
 		reply_err(r, &err);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:i}", "escalated", n));
+	reply_json(r, 200, json_pack("{s:i, s:i}", "escalated", n, "escalated_requests", reqs));
 }

@@ -442,13 +442,15 @@ cmd_sla_sweep(int argc, char **argv)
 	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
-	int n = sla_sweep(&err);
+	int reqs, n = sla_sweep(&reqs, &err);
 	if (n < 0) {
 		fprintf(stderr, "sla sweep: %s\n", err.msg);
 		cli_teardown();
 		return 1;
 	}
 	printf("escalated %d overdue case(s)\n", n);
+	if (reqs > 0)
+		printf("escalated %d overdue share request(s)\n", reqs);
 	cli_teardown();
 	return 0;
 }

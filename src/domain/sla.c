@@ -122,14 +122,20 @@ sweep_all(db_job_fn fn, struct zt_err *err)
 }
 
 int
-sla_sweep(struct zt_err *err)
+sla_sweep(int *requests, struct zt_err *err)
 {
 	int cases = sweep_all(tx_sweep, err), shares;
 
+	if (requests)
+		*requests = 0;
 	if (cases < 0)
 		return cases;
 	shares = sweep_all(tx_sweep_share, err);
-	return shares < 0 ? shares : cases + shares;
+	if (shares < 0)
+		return shares;
+	if (requests)
+		*requests = shares;
+	return cases;
 }
 
 static pthread_t tid;
@@ -151,11 +157,12 @@ loop(void *unused)
 				log_warn("calendar reload failed: %s", err.msg);
 			db_read_release(rc);
 		}
-		int n = sla_sweep(&err);
+		int reqs, n = sla_sweep(&reqs, &err);
 		if (n < 0)
 			log_warn("sla sweep failed: %s", err.msg);
-		else if (n > 0)
-			log_info("sla sweep: %d overdue case(s) escalated", n);
+		else if (n > 0 || reqs > 0)
+			log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) escalated",
+				 n, reqs);
 		pthread_mutex_lock(&mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

@@ -6,8 +6,10 @@
 
 #include "base/err.h"
 
-/* Returns the number of items opened, or a negative error. */
-int sla_sweep(struct zt_err *err);
+/* Escalates overdue cases and overdue share requests (share.h). Returns
+ * the number of cases escalated, or a negative error; *requests (may be
+ * NULL) gets the number of share requests escalated. */
+int sla_sweep(int *requests, struct zt_err *err);
 /* Starts / stops the periodic sweep thread (interval in seconds). */
 int sla_start(int interval);
 void sla_stop(void);

@@ -3,8 +3,10 @@
  *
  * Test plan (frozen clock, server restarted to move it; background sweep off):
  *   T0 = Mon 2026-03-02 00:30 (+08:00; still Sunday in UTC). The demo data
- *   holds three open cases (rs: one submitted, one accepted; mz: one
- *   submitted) and one approved (closed) case, all made at T0.
+ *   holds five open cases (rs: one submitted, one accepted; mz: two
+ *   submitted; scjg: one submitted), a conditional share request pending
+ *   with 民政局 (due 2026-03-16) and one approved (closed) case, all made at
+ *   T0.
  *   1. A citizen submits case A (失业保险金申领) and case P, and the clerk puts P
  *      into needs_supplement (paused). A's number carries 20260302 and its
  *      acceptance deadline is Mon 2026-03-09 (5 working days after Monday, not
@@ -18,12 +20,14 @@
  *      every deadline; all earlier writes survived. The first sweep, run while
  *      the server takes 8 new applications (all 201, the chain stays intact),
  *      prints exactly
- *      "escalated 4 overdue case(s)" (A + the 3 open demo cases; not P, not the
- *      closed one); a second sweep escalates 0; the API sweep escalates 0.
+ *      "escalated 5 overdue case(s)" and "escalated 1 overdue share
+ *      request(s)" (A + the open demo cases not escalated on 03-06; not P, not
+ *      the closed one; the demo's unanswered request goes to mz.supervisor as
+ *      share_overdue); a second sweep escalates 0; the API sweep escalates 0.
  *      supervision_items has exactly one 'overdue' row per overdue case, owned
  *      by the department's supervisor, due 5 working days later (2026-03-27).
  *   4. rs.supervisor sees exactly the rs items via GET /api/v1/supervision
- *      (filters kind/status); scjg.supervisor sees none.
+ *      (filters kind/status); zw.supervisor (no cases) sees none.
  *   5. A's history has exactly one "escalate" event (actor system).
  *   6. Inbox timer=overdue lists exactly the rs overdue cases with negative
  *      remaining working days; timer=paused lists P; the whole inbox pages
@@ -167,7 +171,7 @@ describe('SLA escalation and supervision', () => {
 		]);
 		assert.deepEqual(subs.map((r) => r.status), Array(8).fill(201));
 		assert.equal(first.code, 0, first.stderr);
-		assert.equal(first.stdout, 'escalated 3 overdue case(s)\n');
+		assert.equal(first.stdout, 'escalated 5 overdue case(s)\nescalated 1 overdue share request(s)\n');
 		const v = node.cli(['audit', 'verify']);
 		assert.equal(v.code, 0, v.stdout + v.stderr);
 		const second = sweep();
@@ -176,16 +180,16 @@ describe('SLA escalation and supervision', () => {
 		const admin = await login(node.url, 'admin');
 		const viaApi = await post('/api/v1/sla/sweep', admin, {});
 		assert.equal(viaApi.status, 200, viaApi.text);
-		assert.deepEqual(viaApi.json, { escalated: 0 });
+		assert.deepEqual(viaApi.json, { escalated: 0, escalated_requests: 0 });
 
 		const rows = node.sql(
 			"SELECT s.case_id, s.status, c.state FROM supervision_items s" +
 				" JOIN cases c ON c.id = s.case_id WHERE s.kind = 'overdue' ORDER BY s.case_id",
 		);
-		assert.equal(rows.length, 4);
-		assert.equal(new Set(rows.map((r) => r.case_id)).size, 4, 'one row per case');
+		assert.equal(rows.length, 6);
+		assert.equal(new Set(rows.map((r) => r.case_id)).size, 6, 'one row per case');
 		assert.ok(rows.every((r) => r.status === 'open'));
-		assert.deepEqual(rows.map((r) => r.state).sort(), ['accepted', 'submitted', 'submitted', 'submitted']);
+		assert.deepEqual(rows.map((r) => r.state).sort(), ['accepted', 'submitted', 'submitted', 'submitted', 'submitted', 'submitted']);
 		assert.ok(rows.some((r) => r.case_id === caseA));
 		assert.ok(!rows.some((r) => r.case_id === caseP), 'a paused case is not overdue');
 		assert.equal(
@@ -196,7 +200,20 @@ describe('SLA escalation and supervision', () => {
 			`SELECT u.login FROM supervision_items s JOIN users u ON u.id = s.owner_id WHERE s.case_id = ${caseA}`,
 		);
 		assert.deepEqual(owner, [{ login: 'rs.supervisor' }]);
-		assert.equal(node.count("SELECT count(*) FROM audit_log WHERE action = 'supervision.open'"), 4);
+		assert.equal(
+			node.count("SELECT count(*) FROM audit_log WHERE action = 'supervision.open'"),
+			7,
+			'six overdue cases and the share request',
+		);
+		/* The demo's conditional request (人社局 asks 民政局 for marriage records,
+		 * due 2026-03-16) went unanswered: one share_overdue item for 民政局. */
+		assert.deepEqual(
+			node.sql(
+				"SELECT s.kind, s.status, u.login AS owner FROM supervision_items s JOIN users u ON u.id = s.owner_id" +
+					" WHERE s.request_id IS NOT NULL",
+			),
+			[{ kind: 'share_overdue', status: 'open', owner: 'mz.supervisor' }],
+		);
 	});
 
 	it("lists the items for the department's supervisor only", async () => {
@@ -239,7 +256,7 @@ describe('SLA escalation and supervision', () => {
 		assert.equal(rest.json.items.length, 1);
 		assert.equal(rest.json.next, null);
 
-		const other = await login(node.url, 'scjg.supervisor');
+		const other = await login(node.url, 'zw.supervisor');
 		const o = await get('/api/v1/supervision', other);
 		assert.equal(o.status, 200);
 		assert.deepEqual(o.json, { items: [], next: null });
@@ -261,7 +278,7 @@ describe('SLA escalation and supervision', () => {
 		assert.equal(esc[0].at, TL);
 		assert.equal(esc[0].comment, '超过办理时限，已转督办');
 		assert.equal(r.json.state, 'submitted', 'escalation does not change the state');
-		assert.equal(node.count(`SELECT count(*) FROM case_events WHERE action = 'escalate'`), 4);
+		assert.equal(node.count(`SELECT count(*) FROM case_events WHERE action = 'escalate'`), 6);
 	});
 
 	it('filters the inbox by timer', async () => {
@@ -366,7 +383,7 @@ describe('SLA escalation and supervision', () => {
 
 	it('sweeps by itself when ZT_SLA_INTERVAL is set', async () => {
 		const was = node.count("SELECT count(*) FROM supervision_items WHERE kind = 'overdue'");
-		assert.equal(was, 4);
+		assert.equal(was, 6);
 		await node.restart({ now: '2026-04-30T10:00:00+08:00', env: { ZT_SLA_INTERVAL: '3600' } });
 		let n = was;
 		for (let i = 0; i < 50 && n === was; i++) {
@@ -374,7 +391,7 @@ describe('SLA escalation and supervision', () => {
 			n = node.count("SELECT count(*) FROM supervision_items WHERE kind = 'overdue'");
 		}
 		assert.equal(n, was + 8);
-		assert.match(node.log(), /sla sweep: 8 overdue case\(s\) escalated/);
+		assert.match(node.log(), /sla sweep: 8 overdue case\(s\) and 0 overdue share request\(s\) escalated/);
 		const r = node.cli(['sla', 'sweep']);
 		assert.equal(r.stdout, 'escalated 0 overdue case(s)\n');
 	});
