@@ -33,10 +33,11 @@ export async function launch() {
 /**
  * A fresh browser context (its own sessionStorage/localStorage) and page.
  * Page errors and console errors are collected in page.errors; the test
- * checks them with expectNoErrors(page). lang: 'zh' (default) or 'en'.
+ * checks them with expectNoErrors(page). lang: 'zh' (default) or 'en';
+ * downloads: true to let the page save files (page.waitForEvent('download')).
  */
-export async function open(browser, { width = 1280, height = 900, lang } = {}) {
-	const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', acceptDownloads: false });
+export async function open(browser, { width = 1280, height = 900, lang, downloads = false } = {}) {
+	const ctx = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', acceptDownloads: downloads });
 	await ctx.route(`${BASE}${AXE_PATH}`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE }));
 	if (lang) await ctx.addInitScript((l) => localStorage.setItem('zt.lang', l), lang);
 	const page = await ctx.newPage();

@@ -95,6 +95,36 @@ export async function api(method, path, body, opts = {}) {
 	return res.json();
 }
 
+/** Sends a raw body (a File, Blob or string) with its content type; the
+ * answer is JSON like api()'s. */
+export async function apiRaw(method, path, body, contentType) {
+	let res;
+	try {
+		res = await fetch(`/api/v1${path}`, { method, headers: headers({ 'Content-Type': contentType }), body, cache: 'no-store' });
+	} catch {
+		throw new ApiError(0, { type: '/problems/network' });
+	}
+	if (!res.ok) {
+		const err = new ApiError(res.status, await problemOf(res));
+		if (res.status === 401 && session.token()) onUnauthorized(err);
+		throw err;
+	}
+	if (res.status === 204) return null;
+	return res.json();
+}
+
+/** Fetches path with the bearer token as a Blob (a download). */
+export async function apiBlob(path) {
+	let res;
+	try {
+		res = await fetch(`/api/v1${path}`, { headers: headers({ Accept: 'application/json' }), cache: 'no-store' });
+	} catch {
+		throw new ApiError(0, { type: '/problems/network' });
+	}
+	if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+	return res.blob();
+}
+
 /** Uploads a file's raw bytes; onProgress(loaded, total). Resolves {id, size, mime}. */
 export function upload(file, onProgress) {
 	return new Promise((resolve, reject) => {

@@ -14,6 +14,14 @@ import * as cases from './pages/cases.js';
 import * as casePage from './pages/case.js';
 import * as items from './pages/items.js';
 import * as supervision from './pages/supervision.js';
+import * as resources from './pages/resources.js';
+import * as shareRequest from './pages/share-request.js';
+import * as requests from './pages/requests.js';
+import * as grants from './pages/grants.js';
+import * as apikeys from './pages/apikeys.js';
+import * as access from './pages/access.js';
+import * as licenses from './pages/licenses.js';
+import * as verify from './pages/verify.js';
 
 /* ---- who is signed in ---- */
 
@@ -37,6 +45,14 @@ export function itemAdmin(u = currentUser()) {
 	return hasRole('dept_admin', u) || hasRole('sysadmin', u);
 }
 
+export function isOfficial(u = currentUser()) {
+	return !!u && u.kind === 'official';
+}
+
+export function keyManager(u = currentUser()) {
+	return hasRole('data_officer', u) || hasRole('dept_admin', u);
+}
+
 /** Where a user starts after signing in. */
 export function homeOf(u = currentUser()) {
 	if (!u) return '#/';
@@ -44,6 +60,8 @@ export function homeOf(u = currentUser()) {
 	if (caseReader(u) && (hasRole('clerk', u) || hasRole('reviewer', u))) return '#/work';
 	if (itemAdmin(u)) return '#/admin/items';
 	if (hasRole('supervisor', u)) return '#/supervision';
+	if (hasRole('data_officer', u)) return '#/data/requests';
+	if (isOfficial(u)) return '#/data/resources';
 	return '#/';
 }
 
@@ -63,7 +81,27 @@ const routes = [
 	{ path: '/admin/items/new', page: items, view: 'edit', allow: itemAdmin, login: true },
 	{ path: '/admin/items/:id', page: items, view: 'edit', allow: itemAdmin, login: true },
 	{ path: '/supervision', page: supervision, allow: (u) => hasRole('supervisor', u), login: true },
+	{ path: '/data/resources', page: resources, view: 'list', allow: isOfficial, login: true },
+	{ path: '/data/resources/new', page: resources, view: 'new', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/resources/:id', page: resources, view: 'detail', allow: isOfficial, login: true },
+	{ path: '/data/resources/:id/request', page: shareRequest, allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/requests', page: requests, view: 'list', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/requests/:id', page: requests, view: 'detail', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/grants', page: grants, view: 'list', allow: isOfficial, login: true },
+	{ path: '/data/grants/:id', page: grants, view: 'detail', allow: isOfficial, login: true },
+	{ path: '/data/exchange', page: grants, view: 'exchange', allow: isOfficial, login: true },
+	{ path: '/data/api-keys', page: apikeys, allow: keyManager, login: true },
+	{ path: '/data/access', page: access, view: 'dept', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/me/data-access', page: access, view: 'mine', allow: isApplicant, login: true },
+	{ path: '/licenses', page: licenses, view: 'wallet', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
+	{ path: '/licenses/:identifier', page: licenses, view: 'detail', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
+	{ path: '/licenses/:identifier/print', page: licenses, view: 'print', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
+	{ path: '/verify', page: verify, allow: ALL },
 ];
+
+/* Route parameters are numbers, except a license identifier (GB/T 36904:
+ * digits, capital letters and dots). */
+const PARAM_RE = { identifier: /^[0-9A-Za-z.]{10,80}$/ };
 
 function parseHash() {
 	let raw = location.hash.replace(/^#/, '');
@@ -83,8 +121,15 @@ function match(path) {
 		let ok = true;
 		for (let i = 0; i < rs.length && ok; i++) {
 			if (rs[i].startsWith(':')) {
-				if (!/^\d+$/.test(segs[i])) ok = false;
-				else params[rs[i].slice(1)] = segs[i];
+				const name = rs[i].slice(1);
+				let seg = segs[i];
+				try {
+					seg = decodeURIComponent(seg);
+				} catch {
+					ok = false;
+				}
+				if (!ok || !(PARAM_RE[name] || /^\d+$/).test(seg)) ok = false;
+				else params[name] = seg;
 			} else if (rs[i] !== segs[i]) ok = false;
 		}
 		if (ok) return { route: r, params };
@@ -119,6 +164,7 @@ function renderHeader(path) {
 	const list = h('ul', { class: 'nav-list' });
 	list.append(navLink('#/', t('nav.hall'), path === '/' || at('/services')));
 	if (!u) {
+		list.append(navLink('#/verify', t('nav.verify'), at('/verify')));
 		list.append(navLink('#/login', t('nav.login'), at('/login')));
 		list.append(navLink('#/register', t('nav.register'), at('/register')));
 	} else {
@@ -126,6 +172,12 @@ function renderHeader(path) {
 		if (caseReader(u)) list.append(navLink('#/work', t('nav.inbox'), at('/work') || at('/cases')));
 		if (itemAdmin(u)) list.append(navLink('#/admin/items', t('nav.items'), at('/admin')));
 		if (hasRole('supervisor', u)) list.append(navLink('#/supervision', t('nav.supervision'), at('/supervision')));
+		if (isOfficial(u)) list.append(navLink('#/data/resources', t('nav.data'), at('/data')));
+		if (isApplicant(u)) {
+			list.append(navLink('#/licenses', t('nav.licenses'), at('/licenses')));
+			list.append(navLink('#/me/data-access', t('nav.data_access'), at('/me/data-access')));
+		}
+		list.append(navLink('#/verify', t('nav.verify'), at('/verify')));
 	}
 	const userBox = u
 		? h(

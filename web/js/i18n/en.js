@@ -1,6 +1,8 @@
 // en.js - interface text in English. Every key of zh.js is here too.
 const pl = (n, one, many) => (Number(n) === 1 ? one : many);
 
+import more from './en-data.js';
+
 export default {
 	'app.name': 'Zhengtong',
 	'app.tagline': 'One-stop services',
@@ -619,4 +621,5 @@ export default {
 	'status.429': 'Too many requests; please wait a moment',
 	'status.500': 'Internal error; please try again later',
 	'status.503': 'Service unavailable; please try again later',
+	...more,
 };

@@ -12,13 +12,40 @@ import { go } from '../app.js';
 
 export const FORM_FIELDS = ['purpose', 'address'];
 
+/** The materials the node will fill itself for this applicant (once-only):
+ * Map seq -> {seq, name, source: license|share, ref, label}. */
+async function prefill(id) {
+	try {
+		const r = await api('GET', `/services/${id}/prefill`);
+		const list = Array.isArray(r) ? r : r && Array.isArray(r.items) ? r.items : [];
+		return new Map(list.map((p) => [p.seq, p]));
+	} catch {
+		/* no once-only for this item: every material is uploaded */
+		return new Map();
+	}
+}
+
+function filledBox(m, p) {
+	return h(
+		'div',
+		{ class: 'upload field filled', id: `mat-${m.seq}-wrap` },
+		h('p', { class: 'upload-title' }, data(m.name), ' ', h('span', { class: 'badge tone-ok' }, t('apply.exempt_badge'))),
+		h('p', { class: 'filled-text' }, h('span', { class: 'filled-icon', 'aria-hidden': 'true' }, '✓'), t(p.source === 'share' ? 'apply.exempt_share' : 'apply.exempt_license')),
+		p.label ? h('p', { class: 'hint' }, t(p.source === 'share' ? 'apply.exempt_from_share' : 'apply.exempt_from_license'), t('common.colon'), data(p.label)) : null,
+	);
+}
+
 export async function render({ params }) {
-	const it = await api('GET', `/services/${params.id}`);
+	const [it, filled] = await Promise.all([api('GET', `/services/${params.id}`), prefill(params.id)]);
 	const uploads = new Map(); /* seq -> uploader */
 	const key = idemKey();
 
 	const matList = h('div', { class: 'materials-upload' });
 	for (const m of it.materials) {
+		if (filled.has(m.seq)) {
+			matList.append(filledBox(m, filled.get(m.seq)));
+			continue;
+		}
 		const up = uploader({
 			id: `mat-${m.seq}`,
 			label: data(m.name),
@@ -38,7 +65,12 @@ export async function render({ params }) {
 			field({ id: 'apply-purpose', label: t('apply.purpose'), kind: 'textarea', hint: t('apply.purpose_hint'), required: true, attrs: { maxlength: '500', rows: 4 } }),
 			field({ id: 'apply-address', label: t('apply.address'), hint: t('apply.address_hint'), required: true, attrs: { maxlength: '200', autocomplete: 'street-address' } }),
 		),
-		section(t('apply.materials_section'), h('p', { class: 'hint' }, t('apply.materials_hint')), it.materials.length ? matList : h('p', null, t('guide.no_materials'))),
+		section(
+			t('apply.materials_section'),
+			filled.size ? h('p', { class: 'notice-ok', id: 'apply-exempt-note' }, t('apply.exempt_note', { n: filled.size })) : null,
+			h('p', { class: 'hint' }, t('apply.materials_hint')),
+			it.materials.length ? matList : h('p', null, t('guide.no_materials')),
+		),
 		h('div', { class: 'btn-row' }, submit, h('a', { class: 'btn btn-secondary', href: `#/services/${it.id}` }, t('apply.back_guide'))),
 	);
 
@@ -52,6 +84,7 @@ export async function render({ params }) {
 		if (!address) first = first || setFieldError(form, 'apply-address', t('err.required'));
 		for (const m of it.materials) {
 			const up = uploads.get(m.seq);
+			if (!up) continue; /* filled by the node */
 			if (up.uploading()) first = first || setFieldError(form, `mat-${m.seq}`, t('upload.wait'));
 			else if (m.required && !up.file()) first = first || setFieldError(form, `mat-${m.seq}`, t('apply.material_missing'));
 		}
@@ -64,6 +97,7 @@ export async function render({ params }) {
 		const materials = [];
 		const index = [];
 		for (const m of it.materials) {
+			if (!uploads.has(m.seq)) continue;
 			const f = uploads.get(m.seq).file();
 			if (!f) continue;
 			materials.push({ seq: m.seq, name: m.name, file: f.id });

@@ -4,7 +4,7 @@
 // the actions valid for the case's state and the official's roles.
 
 import { h, data, hasCJK } from '../dom.js';
-import { t, tOr, fmtDateTime, fmtSize, deptName } from '../i18n.js';
+import { t, tOr, fmtDate, fmtDateTime, fmtSize, deptName } from '../i18n.js';
 import { api, fileObjectUrl, ApiError } from '../api.js';
 import {
 	field, pageHead, section, dl, stateBadge, deadlineView, deadlineText, problemText, showErrors, clearErrors,
@@ -68,8 +68,107 @@ function downloadName(name, mime) {
 	return new RegExp(`\\.${ext}$`, 'i').test(name) ? name : `${name}.${ext}`;
 }
 
+/* Once-only: a material the node filled from an e-license or shared data. */
+function sourceView(m) {
+	return h(
+		'span',
+		{ class: 'mat-source' },
+		h('span', { class: 'badge tone-ok' }, t(`case.source.${m.source}`)),
+		' ',
+		h('span', { class: 'muted' }, t('case.exempted')),
+	);
+}
+
+function valueText(v) {
+	return data(v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+}
+
+/** Labels for the verified data: license types by code and resources by
+ * code (their fields' labels), fetched once per case page. */
+async function sourceLabels(c) {
+	const out = { types: new Map(), resources: new Map() };
+	const filled = (c.materials || []).filter((m) => m.source === 'license' || m.source === 'share');
+	if (!filled.length || currentUser()?.kind !== 'official') return out;
+	try {
+		const r = await api('GET', '/license-types', null, { query: { limit: 100 } });
+		for (const x of r.items || []) out.types.set(x.code, x);
+	} catch {
+		/* field names stand in for labels */
+	}
+	const codes = new Set();
+	for (const m of filled) {
+		const d = parseData(m.data);
+		if (m.source === 'share' && d && typeof d.resource === 'string') codes.add(d.resource);
+	}
+	for (const code of codes) {
+		try {
+			const hit = ((await api('GET', '/resources', null, { query: { q: code, limit: 5 } })).items || []).find((x) => x.code === code);
+			if (hit) out.resources.set(code, await api('GET', `/resources/${hit.id}`));
+		} catch {
+			/* field names stand in for labels */
+		}
+	}
+	return out;
+}
+
+function parseData(d) {
+	if (typeof d !== 'string') return d;
+	try {
+		return JSON.parse(d);
+	} catch {
+		return d;
+	}
+}
+
+/** For officials: the verified data behind a filled material; for the
+ * applicant: where it came from. */
+function verifiedView(m, i, labels) {
+	const official = currentUser()?.kind === 'official';
+	const ref = m.ref || '';
+	const refNode = m.source === 'license' && ref ? h('a', { href: `#/verify?id=${encodeURIComponent(ref)}`, class: 'mat-ref' }, h('code', null, ref)) : ref ? h('code', { class: 'mat-ref' }, ref) : null;
+	if (!official) return h('span', { class: 'mat-ref-wrap' }, refNode || t('case.exempted'));
+	const d = parseData(m.data);
+	const rows = [];
+	const used = new Set();
+	const take = (k) => {
+		used.add(k);
+		return d[k];
+	};
+	if (d && typeof d === 'object' && m.source === 'license') {
+		const type = labels.types.get(d.type);
+		const inner = d.data && typeof d.data === 'object' ? d.data : {};
+		take('identifier');
+		take('type');
+		take('data');
+		rows.push([t('lic.type'), data(take('type_name') || (type && type.name) || d.type || '')]);
+		if (d.issuer) rows.push([t('lic.issuer'), data(take('issuer'))]);
+		if (d.issued_on) rows.push([t('lic.issued_on'), fmtDate(take('issued_on'))]);
+		if ('valid_to' in d) rows.push([t('lic.valid_to'), take('valid_to') ? fmtDate(d.valid_to) : t('lic.long_term')]);
+		for (const k of ['item_name', 'case_no']) if (inner[k]) rows.push([t(`lic.data.${k}`), data(inner[k])]);
+		const names = new Map(((type && type.fields) || []).map((f) => [f.name, f.label || f.name]));
+		for (const [k, v] of Object.entries(inner.fields && typeof inner.fields === 'object' ? inner.fields : {})) rows.push([data(names.get(k) || k), valueText(v)]);
+	} else if (d && typeof d === 'object' && m.source === 'share') {
+		const res = labels.resources.get(d.resource);
+		if (d.resource) rows.push([t('req.resource'), data(take('resource') && res ? res.name : d.resource)]);
+		if (d.grant) rows.push([t('case.vd_grant'), t('grant.no', { id: take('grant') })]);
+		const names = new Map(((res && res.fields) || []).map((f) => [f.name, f.label || f.name]));
+		const row = d.row && typeof d.row === 'object' ? take('row') : {};
+		for (const [k, v] of Object.entries(row)) rows.push([data(names.get(k) || k), valueText(v)]);
+	}
+	if (d && typeof d === 'object') {
+		for (const [k, v] of Object.entries(d)) if (!used.has(k) && v !== null && typeof v !== 'object' && !rows.length) rows.push([data(k), valueText(v)]);
+	} else if (d) rows.push([t('case.verified_data'), valueText(d)]);
+	return h(
+		'details',
+		{ class: 'verified', id: `mat-verified-${i}` },
+		h('summary', null, t('case.verified_data'), h('span', { class: 'visually-hidden' }, t('common.colon'), data(m.name))),
+		refNode ? h('p', { class: 'hint' }, t(`case.ref.${m.source}`), t('common.colon'), refNode) : null,
+		rows.length ? dl(rows, 'facts facts-compact') : h('p', { class: 'muted' }, t('common.none')),
+	);
+}
+
 /* Material previews: images inline, PDFs in an iframe, from blob URLs. */
-function materialsView(c) {
+function materialsView(c, labels) {
 	const urls = [];
 	onLeave(() => urls.forEach((u) => URL.revokeObjectURL(u)));
 	const viewer = h('div', { class: 'viewer', id: 'viewer', hidden: true, tabindex: '-1', 'aria-labelledby': 'viewer-title' });
@@ -96,14 +195,15 @@ function materialsView(c) {
 				}
 			}),
 		);
+		const filled = m.source === 'license' || m.source === 'share';
 		return h(
 			'tr',
-			null,
+			{ class: filled ? 'mat-filled' : undefined },
 			h('td', { 'data-label': t('case.m_round') }, t(m.round > 1 ? 'case.round_n' : 'case.round_1', { n: m.round })),
 			h('td', { 'data-label': t('case.m_name') }, data(m.name)),
-			h('td', { 'data-label': t('case.m_type') }, tOr(`mime.${m.mime}`, m.mime), ' · ', fmtSize(m.size)),
+			h('td', { 'data-label': t('case.m_type') }, filled ? sourceView(m) : h('span', null, tOr(`mime.${m.mime}`, m.mime), ' · ', fmtSize(m.size))),
 			h('td', { 'data-label': t('case.m_at') }, fmtDateTime(m.at)),
-			h('td', { 'data-label': t('case.m_view') }, btn),
+			h('td', { 'data-label': t('case.m_view') }, filled ? verifiedView(m, i, labels) : btn),
 		);
 	});
 	if (!c.materials.length) return h('p', { class: 'muted' }, t('case.no_materials'));
@@ -360,6 +460,7 @@ export async function render({ params }) {
 
 	const facts = dl([
 		[t('case.no'), c.case_no],
+		[t('case.exempted_n'), c.exempted ? t('case.exempted_count', { n: c.exempted }) : null],
 		[t('case.item'), h('a', { href: `#/services/${c.item.id}` }, data(c.item.name))],
 		[t('case.dept'), data(deptName(c.department))],
 		official ? [t('case.applicant'), h('span', null, data(c.applicant.name), ' ', h('span', { class: 'muted' }, `(${t(`kind.${c.applicant.kind}`)})`))] : [null, null],
@@ -381,7 +482,7 @@ export async function render({ params }) {
 		blocks,
 		section(t('case.details'), facts),
 		section(t('case.form'), formView(c.form)),
-		section(t('case.materials'), materialsView(c)),
+		section(t('case.materials'), materialsView(c, await sourceLabels(c))),
 		section(t('case.history'), timeline(c.history)),
 	);
 	return { title: `${title} ${c.case_no}`, node };

@@ -40,7 +40,7 @@ export async function render({ params }) {
 					h('td', { 'data-label': t('guide.m_form') }, formLabel(m.form)),
 					h('td', { 'data-label': t('guide.m_count') }, t('guide.copies', { n: m.count })),
 					h('td', { 'data-label': t('guide.m_required') }, h('span', { class: `badge ${m.required ? 'tone-warn' : 'tone-info'}` }, m.required ? t('common.mandatory') : t('common.optional'))),
-					h('td', { 'data-label': t('guide.m_note') }, m.note ? data(m.note) : h('span', { class: 'muted' }, t('common.none'))),
+					h('td', { 'data-label': t('guide.m_note') }, m.note ? data(m.note) : m.license_type || m.resource ? null : h('span', { class: 'muted' }, t('common.none')), m.license_type || m.resource ? h('span', { class: 'tag tag-ok exempt-tag' }, t(m.license_type ? 'guide.m_exempt_license' : 'guide.m_exempt_share')) : null),
 				),
 			),
 		),

@@ -2,8 +2,8 @@
 // published / unpublished), creating and editing an item with its whole
 // guide and materials list, publishing and unpublishing.
 
-import { h, data } from '../dom.js';
-import { t, deptName, fmtWorkdays, fmtDateTime } from '../i18n.js';
+import { h, data, hasCJK } from '../dom.js';
+import { t, deptName, fmtWorkdays, fmtDateTime, getLang } from '../i18n.js';
 import { api } from '../api.js';
 import { tx, field, pageHead, section, pager, empty, problemText, showErrors, clearErrors, busy, announce, flash, errorSlot, linkButton } from '../ui.js';
 import { TYPES, DEPTHS, CHANNELS, CROSS, FORMS, TARGETS, typeLabel, depthLabel, channelLabel, crossLabel, formLabel, targetLabel, departments, deptNames } from '../catalog.js';
@@ -103,6 +103,7 @@ function materialRow(m) {
 			h('div', { class: 'field' }, h('label', { class: 'l-count' }), h('input', { type: 'number', class: 'i-count', min: '1', max: '20', value: String(m.count || 1), inputmode: 'numeric' }), h('p', { class: 'field-error e-count' })),
 			h('div', { class: 'field choice mat-req' }, h('input', { type: 'checkbox', class: 'i-required', checked: m.required !== false }), h('label', { class: 'l-required' })),
 			h('div', { class: 'field mat-note' }, h('label', { class: 'l-note' }), h('input', { type: 'text', class: 'i-note', maxlength: '500', value: m.note || '' }), h('p', { class: 'field-error e-note' })),
+			h('div', { class: 'field mat-source-field' }, h('label', { class: 'l-source' }), sourceSelect(m), h('p', { class: 'field-error e-source' })),
 		),
 		h('div', { class: 'btn-row mat-buttons' },
 			h('button', { type: 'button', class: 'btn btn-small btn-secondary b-up' }),
@@ -113,6 +114,23 @@ function materialRow(m) {
 	return row;
 }
 
+/* Once-only: what may satisfy a material instead of an upload, an
+ * e-license type or a shared data resource ({types, resources}, set by the
+ * editor before it builds the rows). */
+let sources = { types: [], resources: [] };
+
+function sourceSelect(m) {
+	const cur = m.license_type ? `lic:${m.license_type}` : m.resource ? `res:${m.resource}` : '';
+	const opts = [h('option', { value: '', class: 'o-upload' })];
+	const lic = sources.types.map((x) => [`lic:${x.code}`, x]);
+	const res = sources.resources.map((x) => [`res:${x.code}`, x]);
+	if (cur.startsWith('lic:') && !lic.some(([v]) => v === cur)) lic.push([cur, { code: m.license_type, name: m.license_type }]);
+	if (cur.startsWith('res:') && !res.some(([v]) => v === cur)) res.push([cur, { code: m.resource, name: m.resource }]);
+	const group = (cls, list, en) => (list.length ? h('optgroup', { class: cls }, list.map(([v, x]) => h('option', { value: v, selected: v === cur, lang: hasCJK(en && x.name_en ? x.name_en : x.name) ? 'zh-CN' : undefined }, en && x.name_en ? x.name_en : x.name))) : null);
+	const en = getLang() === 'en';
+	return h('select', { class: 'i-source' }, opts, group('g-lic', lic, en), group('g-res', res, false));
+}
+
 /** Gives every material row its ids and labels from its position. */
 function renumber(list) {
 	const rows = [...list.querySelectorAll('.mat-row')];
@@ -120,7 +138,10 @@ function renumber(list) {
 		const n = i + 1;
 		const id = (x) => `itm-m-${i}-${x}`;
 		row.querySelector('.mat-legend').textContent = t('items.m_legend', { n });
-		for (const x of ['name', 'form', 'count', 'required', 'note']) {
+		row.querySelector('.o-upload').textContent = t('items.m_source_upload');
+		row.querySelector('.g-lic')?.setAttribute('label', t('items.m_source_lic'));
+		row.querySelector('.g-res')?.setAttribute('label', t('items.m_source_res'));
+		for (const x of ['name', 'form', 'count', 'required', 'note', 'source']) {
 			const input = row.querySelector(`.i-${x}`);
 			input.id = id(x);
 			row.querySelector(`.l-${x}`).setAttribute('for', id(x));
@@ -152,6 +173,16 @@ async function editView(params, path) {
 	const it = isNew
 		? { code: '', name: '', type: 'XK', target: 'both', legal_days: 20, promised_days: 10, depth: 4, max_visits: 1, fee: '', conditions: '', legal_basis: '', process: [], place: '', office_hours: '', consult: '', complaint: '', channels: ['web', 'mobile', 'window'], cross_modes: [], materials: [], status: 'draft' }
 		: await api('GET', `/services/${params.id}`);
+	const [types, resources] = await Promise.all([
+		api('GET', '/license-types', null, { query: { limit: 100 } }).then((r) => r.items || []).catch(() => []),
+		api('GET', '/resources', null, { query: { limit: 100 } }).then((r) => r.items || []).catch(() => []),
+	]);
+	sources = { types, resources };
+	const licenseOptions = (cur) => {
+		const o = types.map((x) => [x.code, getLang() === 'en' && x.name_en ? x.name_en : x.name]);
+		if (cur && !types.some((x) => x.code === cur)) o.push([cur, cur]);
+		return o;
+	};
 	let deptOptions = [];
 	if (sysadmin) {
 		const names = await deptNames();
@@ -210,6 +241,7 @@ async function editView(params, path) {
 				field({ id: 'itm-name', label: t('items.name'), value: it.name, required: true, attrs: { maxlength: '100' } }),
 				field({ id: 'itm-type', label: t('items.type'), kind: 'select', value: it.type, options: TYPES.map((c) => [c, typeLabel(c)]) }),
 				field({ id: 'itm-target', label: t('items.target'), kind: 'select', value: it.target, options: TARGETS.map((c) => [c, targetLabel(c)]) }),
+				field({ id: 'itm-license', label: t('items.license_type'), kind: 'select', value: it.license_type || '', hint: t('items.license_hint'), options: [['', t('items.license_none')], ...licenseOptions(it.license_type)] }),
 				sysadmin ? field({ id: 'itm-dept', label: t('items.dept'), kind: 'select', value: String(it.department ? it.department.id : u.department.id), options: deptOptions }) : null,
 			),
 		),
@@ -256,6 +288,9 @@ async function editView(params, path) {
 	};
 	const mapField = (f) => {
 		if (fieldIds[f]) return fieldIds[f];
+		if (f === 'license_type') return 'itm-license';
+		const ms = /^materials\[(\d+)\]\.(license_type|resource)$/.exec(f);
+		if (ms) return `itm-m-${ms[1]}-source`;
 		if (/^process\[\d+\]$/.test(f)) return 'itm-process';
 		const m = /^materials\[(\d+)\]\.(name|form|count|required|note)$/.exec(f);
 		if (m) return `itm-m-${m[1]}-${m[2]}`;
@@ -285,10 +320,14 @@ async function editView(params, path) {
 				m.count = /^\d+$/.test(c) ? Number(c) : 1;
 				const note = row.querySelector('.i-note').value.trim();
 				if (note) m.note = note;
+				const src = row.querySelector('.i-source').value;
+				if (src.startsWith('lic:')) m.license_type = src.slice(4);
+				else if (src.startsWith('res:')) m.resource = src.slice(4);
 				return m;
 			}),
 		};
 		if (sysadmin) body.dept_id = Number(v('itm-dept'));
+		if (v('itm-license')) body.license_type = v('itm-license');
 		await busy(save, async () => {
 			try {
 				const saved = await api(isNew ? 'POST' : 'PUT', isNew ? '/services' : `/services/${it.id}`, body);
