@@ -191,5 +191,9 @@ b64url_decode(const char *s, unsigned char *out, size_t outcap)
 			v &= (1u << bits) - 1;
 		}
 	}
+	/* Canonical only: the bits left over by a last partial group must be
+	 * zero, so one byte string has exactly one encoding. */
+	if (v != 0)
+		return -1;
 	return (int)o;
 }

@@ -27,7 +27,9 @@ int hex_digit(char c);
 int hex_decode(const char *s, unsigned char *out, size_t outcap);
 /* base64url without padding. out needs 4*((n+2)/3)+1 bytes. */
 void b64url_encode(const unsigned char *p, size_t n, char *out);
-/* Returns bytes decoded or -1. */
+/* Returns bytes decoded, or -1 for a character outside the alphabet, a
+ * length that cannot be base64url, or a non-canonical last character (its
+ * unused bits must be zero: one byte string, one encoding). */
 int b64url_decode(const char *s, unsigned char *out, size_t outcap);
 
 #endif

@@ -1272,6 +1272,16 @@ request_json(db_stmt *s)
 		json_object_set_new(o, "due", json_string(due));
 	} else
 		json_object_set_new(o, "due", json_null());
+	/* While the provider has not answered: working days left (negative once
+	 * past the due day, when the request is overdue and gets escalated). */
+	if (!db_col_isnull(s, 17) && strcmp(db_col_text(s, 15), "pending") == 0) {
+		int left = workcal_remaining(clock_now(), (int32_t)db_col_int(s, 17));
+		json_object_set_new(o, "remaining_workdays", json_integer(left));
+		json_object_set_new(o, "overdue", json_boolean(left < 0));
+	} else {
+		json_object_set_new(o, "remaining_workdays", json_null());
+		json_object_set_new(o, "overdue", json_false());
+	}
 	json_object_set_new(o, "decided_at",
 			    db_col_isnull(s, 18) ? json_null() : time_json(db_col_int(s, 18)));
 	json_object_set_new(o, "reason", text_or_null(s, 19));

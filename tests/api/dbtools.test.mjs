@@ -447,7 +447,7 @@ describe('db copy and backup', () => {
 						},
 					});
 					assert.equal(c.status, 201, c.text);
-					assert.equal(c.json.id, 9, db);
+					assert.equal(c.json.id, 11, db); // after the ten copied cases
 					assert.equal(c.json.history.length, 1);
 				} finally {
 					await node.stop();

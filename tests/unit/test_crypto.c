@@ -29,6 +29,9 @@
  *   initialisation, then hash, HMAC, verify one shared SM2 key and draw
  *   tokens concurrently, each checking its results (run under valgrind's
  *   helgrind or TSan for data races).
+ * - base64url decoding is canonical: "AA" -> one zero byte, "AB" and "AAB"
+ *   (non-zero unused bits) -> -1, "A" (impossible length) -> -1, "A+" -> -1;
+ *   every 1..40-byte string round-trips through encode/decode.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -667,6 +670,29 @@ teardown_all(void **state)
 	return 0;
 }
 
+static void
+test_b64url_canonical(void **state)
+{
+	unsigned char out[64], in[40];
+	char enc[64];
+
+	(void)state;
+	assert_int_equal(b64url_decode("AA", out, sizeof(out)), 1);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(b64url_decode("AB", out, sizeof(out)), -1);
+	assert_int_equal(b64url_decode("AAB", out, sizeof(out)), -1);
+	assert_int_equal(b64url_decode("AAA", out, sizeof(out)), 2);
+	assert_int_equal(b64url_decode("A", out, sizeof(out)), -1);
+	assert_int_equal(b64url_decode("A+", out, sizeof(out)), -1);
+	for (size_t n = 1; n <= sizeof(in); n++) {
+		for (size_t i = 0; i < n; i++)
+			in[i] = (unsigned char)(i * 37 + n * 11 + 0xa5);
+		b64url_encode(in, n, enc);
+		assert_int_equal(b64url_decode(enc, out, sizeof(out)), (int)n);
+		assert_memory_equal(in, out, n);
+	}
+}
+
 int
 main(void)
 {
@@ -685,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_token_looks_valid),
 		cmocka_unit_test(test_token_hash),
 		cmocka_unit_test(test_random_hex),
+		cmocka_unit_test(test_b64url_canonical),
 	};
 	/* clang-format on */
 
