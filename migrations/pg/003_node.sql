@@ -8,12 +8,16 @@ CREATE TABLE node_keys (
   created_at BIGINT NOT NULL
 );
 
--- One SM2 signature over "zt-audit|<seq>|<hash>" per write batch that
--- appended audit records: the head as it stood when the batch committed.
+-- A seal over "zt-audit|<seq>|<hash>" (the head as it stood when a write
+-- transaction that appended audit records committed), in that transaction:
+-- an SM2 signature ('sm2') at least once a second, and between those an
+-- HMAC-SM3 under a key derived from node.key ('hmac-sm3'); a background
+-- seal replaces the last HMAC by a signature within a second.
 CREATE TABLE audit_signatures (
   seq BIGINT PRIMARY KEY,
   hash TEXT NOT NULL,
   key_id TEXT NOT NULL REFERENCES node_keys(key_id),
-  sig TEXT NOT NULL,              -- base64url DER
+  alg TEXT NOT NULL CHECK (alg IN ('sm2', 'hmac-sm3')),
+  sig TEXT NOT NULL,              -- sm2: base64url DER; hmac-sm3: hex
   at BIGINT NOT NULL
 );

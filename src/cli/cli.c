@@ -167,6 +167,7 @@ cli_setup(int need_server)
 void
 cli_teardown(void)
 {
+	audit_seal_flush();
 	db_close();
 	nodekey_unload();
 	sm3_cleanup_lib();
@@ -224,6 +225,7 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	sla_start(cfg.sla_interval);
+	audit_seal_start();
 	char shown[600];
 	url_hide_password(cfg.db, shown, sizeof(shown));
 	fprintf(stderr, "zhengtong serving http://%s:%d (database %s, %d threads)\n",
@@ -248,6 +250,7 @@ cmd_serve(int argc, char **argv)
 	log_info("shutting down (signal %d)", sig);
 	server_stop();
 	sla_stop();
+	audit_seal_stop(); /* the last records get their signature before exit */
 	cli_teardown();
 	return 0;
 }
@@ -480,6 +483,10 @@ cmd_audit_verify(int argc, char **argv)
 	char kid[17];
 	struct zt_err serr;
 	int64_t signed_seq = bad == 0 ? audit_last_signed(db_cli_conn(), kid, &serr) : 0;
+	int64_t sealed_seq =
+	    bad == 0
+		? db_query_int(db_cli_conn(), "SELECT max(seq) FROM audit_signatures", 0, &serr)
+		: 0;
 	cli_teardown();
 	if (bad < 0) {
 		fprintf(stderr, "audit verify: %s\n", err.msg);
@@ -492,8 +499,12 @@ cmd_audit_verify(int argc, char **argv)
 	printf("audit chain intact: %lld records verified\n", (long long)checked);
 	if (signed_seq > 0)
 		printf("signed by node key %s up to record %lld\n", kid, (long long)signed_seq);
-	else
+	else if (sealed_seq == 0)
 		printf("no signatures yet (hash chain only)\n");
+	if (sealed_seq > signed_seq)
+		printf("records %lld..%lld sealed with the node's HMAC-SM3 (a running node signs "
+		       "them within a second)\n",
+		       (long long)(signed_seq + 1), (long long)sealed_seq);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/sm3.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +24,9 @@
 static struct sm2_key *key;
 static char key_id[NODEKEY_ID_LEN];
 static char *pub_pem;
+static unsigned char mac_key[SM3_LEN]; /* HMAC-SM3(private PEM, MAC_LABEL) */
+
+#define MAC_LABEL "zt-audit-mac/1"
 
 /* Public keys read from node_keys, by key_id. */
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -115,6 +119,7 @@ nodekey_load(const char *data_dir, struct zt_err *err)
 	if (rc < 0)
 		return err_set(err, ZT_EINTERNAL, "", "node_key", "cannot read %s", path);
 	key = sm2_from_pem(pem, len);
+	sm3_hmac(pem, len, MAC_LABEL, strlen(MAC_LABEL), mac_key);
 	explicit_bzero(pem, len);
 	free(pem);
 	if (key == NULL || !sm2_has_private(key)) {
@@ -242,6 +247,31 @@ nodekey_verify(db_conn *c, const char *id, const void *msg, size_t n, const char
 	return rc;
 }
 
+int
+nodekey_mac(const void *msg, size_t n, char out[65], struct zt_err *err)
+{
+	unsigned char md[SM3_LEN];
+
+	if (key == NULL)
+		return err_set(err, ZT_EUNAVAIL, "", "node_key", "the node key is not loaded");
+	sm3_hmac(mac_key, sizeof(mac_key), msg, n, md);
+	hex_encode(md, SM3_LEN, out);
+	return 0;
+}
+
+int
+nodekey_mac_verify(const char *id, const void *msg, size_t n, const char *mac_hex)
+{
+	unsigned char md[SM3_LEN], got[SM3_LEN];
+
+	if (key == NULL || id == NULL || strcmp(id, key_id) != 0)
+		return -1;
+	if (mac_hex == NULL || hex_decode(mac_hex, got, sizeof(got)) != SM3_LEN)
+		return 0;
+	sm3_hmac(mac_key, sizeof(mac_key), msg, n, md);
+	return CRYPTO_memcmp(md, got, SM3_LEN) == 0;
+}
+
 void
 nodekey_unload(void)
 {
@@ -250,6 +280,7 @@ nodekey_unload(void)
 	key_id[0] = '\0';
 	free(pub_pem);
 	pub_pem = NULL;
+	explicit_bzero(mac_key, sizeof(mac_key));
 	pthread_mutex_lock(&cache_mu);
 	for (int i = 0; i < ncache; i++)
 		sm2_free(cache[i].k);

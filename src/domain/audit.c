@@ -2,10 +2,13 @@
 #include "domain/audit.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
 #include "crypto/nodekey.h"
 #include "crypto/sm3.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,19 +229,27 @@ head_message(char *out, size_t cap, int64_t seq, const char *hash)
 	return snprintf(out, cap, "zt-audit|%lld|%s", (long long)seq, hash);
 }
 
-/* The db pre-commit hook: signs the head once per transaction that
- * appended records. */
+/* Signing costs about half a millisecond of one core, far more than the
+ * records of a busy transaction: so a transaction is signed with SM2 when
+ * the last signature of this process is a second old, and sealed with the
+ * node's HMAC-SM3 otherwise; the seal thread then signs the head within a
+ * second (audit_seal_start). last_sm2_ns is the writer's own. */
+#define SM2_EVERY_NS 1000000000ull
+static uint64_t last_sm2_ns;
+static atomic_int unsealed; /* the newest seal is an HMAC */
+
+/* Seals the current head: SM2 when force or due, HMAC-SM3 otherwise. An
+ * existing HMAC seal of the same head is replaced by a signature. */
 static int
-sign_head(db_conn *c, struct zt_err *err)
+seal_head(db_conn *c, int force, struct zt_err *err)
 {
-	char msg[128], hash[SM3_HEX_LEN];
+	char msg[128], hash[SM3_HEX_LEN], mac[SM3_HEX_LEN];
 	char *sig = NULL;
+	const char *alg;
+	uint64_t now = clock_mono_ns();
 	int64_t seq;
 	int rc;
 
-	if (!appended || !nodekey_ready())
-		return 0;
-	appended = 0;
 	db_stmt *h = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
 	if (h == NULL)
 		return err->code;
@@ -249,13 +260,26 @@ sign_head(db_conn *c, struct zt_err *err)
 	seq = db_col_int(h, 0);
 	snprintf(hash, sizeof(hash), "%s", db_col_text(h, 1));
 	db_reset(h);
+	if (seq == 0)
+		return 0;
 	head_message(msg, sizeof(msg), seq, hash);
-	if ((rc = nodekey_register(c, err)) < 0 ||
-	    (rc = nodekey_sign(msg, strlen(msg), &sig, err)) < 0)
+	if ((rc = nodekey_register(c, err)) < 0)
 		return rc;
+	if (force || last_sm2_ns == 0 || now - last_sm2_ns >= SM2_EVERY_NS) {
+		if ((rc = nodekey_sign(msg, strlen(msg), &sig, err)) < 0)
+			return rc;
+		alg = "sm2";
+	} else {
+		if ((rc = nodekey_mac(msg, strlen(msg), mac, err)) < 0)
+			return rc;
+		alg = "hmac-sm3";
+	}
 	db_stmt *ins = db_prepare(c,
-				  "INSERT INTO audit_signatures (seq, hash, key_id, sig, at)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (seq) DO NOTHING",
+				  "INSERT INTO audit_signatures (seq, hash, key_id, alg, sig, at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (seq) DO UPDATE"
+				  " SET key_id = excluded.key_id, alg = excluded.alg,"
+				  " sig = excluded.sig, at = excluded.at"
+				  " WHERE audit_signatures.alg <> 'sm2' AND excluded.alg = 'sm2'",
 				  err);
 	if (ins == NULL) {
 		free(sig);
@@ -264,17 +288,115 @@ sign_head(db_conn *c, struct zt_err *err)
 	db_bind_int(ins, 1, seq);
 	db_bind_text(ins, 2, hash);
 	db_bind_text(ins, 3, nodekey_id());
-	db_bind_text(ins, 4, sig);
-	db_bind_int(ins, 5, clock_now());
+	db_bind_text(ins, 4, alg);
+	db_bind_text(ins, 5, sig ? sig : mac);
+	db_bind_int(ins, 6, clock_now());
 	rc = db_step(ins, err);
+	int signed_sm2 = sig != NULL;
 	free(sig);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (signed_sm2) {
+		last_sm2_ns = now;
+		atomic_store(&unsealed, 0);
+	} else
+		atomic_store(&unsealed, 1);
+	return 0;
+}
+
+/* The db pre-commit hook: seals the head once per transaction that
+ * appended records. */
+static int
+sign_head(db_conn *c, struct zt_err *err)
+{
+	if (!appended || !nodekey_ready())
+		return 0;
+	appended = 0;
+	return seal_head(c, 0, err);
 }
 
 void
 audit_enable_signing(void)
 {
+	last_sm2_ns = 0; /* the first seal is a signature */
+	atomic_store(&unsealed, 0);
 	db_set_precommit(sign_head);
+}
+
+/* ---- the seal thread ---- */
+
+static pthread_t seal_tid;
+static pthread_mutex_t seal_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t seal_cv = PTHREAD_COND_INITIALIZER;
+static int seal_running, seal_stopping;
+
+static int
+tx_seal(db_conn *c, void *arg, struct zt_err *err)
+{
+	(void)arg;
+	return seal_head(c, 1, err);
+}
+
+void
+audit_seal_flush(void)
+{
+	struct zt_err err;
+
+	if (!atomic_load(&unsealed) || !nodekey_ready())
+		return;
+	err_clear(&err);
+	if (db_write(tx_seal, NULL, &err) < 0)
+		log_warn("audit seal failed: %s", err.msg);
+}
+
+static void *
+seal_main(void *unused)
+{
+	(void)unused;
+	pthread_mutex_lock(&seal_mu);
+	while (!seal_stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 500000000L; /* twice a second: signed within a second */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&seal_cv, &seal_mu, &ts);
+		if (seal_stopping)
+			break;
+		pthread_mutex_unlock(&seal_mu);
+		audit_seal_flush();
+		pthread_mutex_lock(&seal_mu);
+	}
+	pthread_mutex_unlock(&seal_mu);
+	return NULL;
+}
+
+int
+audit_seal_start(void)
+{
+	if (seal_running)
+		return 0;
+	seal_stopping = 0;
+	if (pthread_create(&seal_tid, NULL, seal_main, NULL) != 0)
+		return -1;
+	seal_running = 1;
+	return 0;
+}
+
+void
+audit_seal_stop(void)
+{
+	if (!seal_running)
+		return;
+	pthread_mutex_lock(&seal_mu);
+	seal_stopping = 1;
+	pthread_cond_broadcast(&seal_cv);
+	pthread_mutex_unlock(&seal_mu);
+	pthread_join(seal_tid, NULL);
+	seal_running = 0;
+	audit_seal_flush();
 }
 
 int64_t
@@ -283,8 +405,10 @@ audit_last_signed(db_conn *c, char key_id[17], struct zt_err *err)
 	int64_t seq = 0;
 
 	key_id[0] = '\0';
-	db_stmt *s = db_prepare(
-	    c, "SELECT seq, key_id FROM audit_signatures ORDER BY seq DESC LIMIT 1", err);
+	db_stmt *s = db_prepare(c,
+				"SELECT seq, key_id FROM audit_signatures WHERE alg = 'sm2'"
+				" ORDER BY seq DESC LIMIT 1",
+				err);
 	if (s == NULL)
 		return err->code;
 	int rc = db_step(s, err);
@@ -297,61 +421,81 @@ audit_last_signed(db_conn *c, char key_id[17], struct zt_err *err)
 }
 
 /* Part two of audit_verify, on an intact chain of head records: the
- * signatures. Returns 0, the first sequence number not vouched for, or a
+ * seals. Returns 0, the first sequence number not vouched for, or a
  * negative error. */
 static int64_t
 verify_signatures(db_conn *c, int64_t head, struct zt_err *err)
 {
-	int64_t last = 0, prev_signed = 0, bad = 0;
-	char last_hash[SM3_HEX_LEN] = "", last_key[64] = "", last_sig[256] = "";
+	struct seal {
+		int64_t seq;
+		char hash[SM3_HEX_LEN], key[64], sig[256], alg[12];
+	} sm2 = {0}, last = {0};
+	int64_t prev_sm2 = 0, bad = 0;
 	int rc;
 
-	db_stmt *s =
-	    db_prepare(c,
-		       "SELECT g.seq, g.hash, g.key_id, g.sig, l.hash FROM audit_signatures g"
-		       " LEFT JOIN audit_log l ON l.seq = g.seq ORDER BY g.seq",
-		       err);
+	db_stmt *s = db_prepare(c,
+				"SELECT g.seq, g.hash, g.key_id, g.sig, g.alg, l.hash"
+				" FROM audit_signatures g LEFT JOIN audit_log l ON l.seq = g.seq"
+				" ORDER BY g.seq",
+				err);
 	if (s == NULL)
 		return err->code;
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int64_t seq = db_col_int(s, 0);
-		const char *gh = db_col_text(s, 1), *lh = db_col_text(s, 4);
+		const char *gh = db_col_text(s, 1), *lh = db_col_text(s, 5);
 		if (lh == NULL || gh == NULL || strcmp(gh, lh) != 0) {
-			bad = last + 1;
+			bad = last.seq + 1;
 			err_set(err, ZT_EINVAL, "", "signature",
-				"records %lld..%lld do not match the head the node signed at %lld",
+				"records %lld..%lld do not match the head the node sealed at %lld",
 				(long long)bad, (long long)seq, (long long)seq);
 			break;
 		}
-		prev_signed = last;
-		last = seq;
-		snprintf(last_hash, sizeof(last_hash), "%s", gh);
-		snprintf(last_key, sizeof(last_key), "%s", db_col_text(s, 2));
-		snprintf(last_sig, sizeof(last_sig), "%s", db_col_text(s, 3));
+		last.seq = seq;
+		snprintf(last.hash, sizeof(last.hash), "%s", gh);
+		snprintf(last.key, sizeof(last.key), "%s", db_col_text(s, 2));
+		snprintf(last.sig, sizeof(last.sig), "%s", db_col_text(s, 3));
+		snprintf(last.alg, sizeof(last.alg), "%s", db_col_text(s, 4));
+		if (strcmp(last.alg, "sm2") == 0) {
+			prev_sm2 = sm2.seq;
+			sm2 = last;
+		}
 	}
 	db_reset(s);
 	if (rc < 0)
 		return rc;
 	if (bad)
 		return bad;
-	if (last == 0)
-		return 0; /* never signed: the hashes are all there is */
+	if (last.seq == 0)
+		return 0; /* never sealed: the hashes are all there is */
 	char msg[128];
-	head_message(msg, sizeof(msg), last, last_hash);
-	rc = nodekey_verify(c, last_key, msg, strlen(msg), last_sig, err);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		err_set(err, ZT_EINVAL, "", "signature",
-			"the signature over record %lld is not valid for key %s", (long long)last,
-			last_key);
-		return prev_signed + 1;
+	if (sm2.seq > 0) {
+		head_message(msg, sizeof(msg), sm2.seq, sm2.hash);
+		rc = nodekey_verify(c, sm2.key, msg, strlen(msg), sm2.sig, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			err_set(err, ZT_EINVAL, "", "signature",
+				"the signature over record %lld is not valid for key %s",
+				(long long)sm2.seq, sm2.key);
+			return prev_sm2 + 1;
+		}
 	}
-	if (last < head) {
+	if (last.seq > sm2.seq) {
+		/* Newer than the last signature: a MAC only the node can check. */
+		head_message(msg, sizeof(msg), last.seq, last.hash);
+		rc = nodekey_mac_verify(last.key, msg, strlen(msg), last.sig);
+		if (rc == 0) {
+			err_set(err, ZT_EINVAL, "", "signature",
+				"the seal over record %lld is not the node's (key %s)",
+				(long long)last.seq, last.key);
+			return sm2.seq + 1;
+		}
+	}
+	if (last.seq < head) {
 		err_set(err, ZT_EINVAL, "", "unsigned",
 			"records %lld..%lld were added without the node's signature",
-			(long long)(last + 1), (long long)head);
-		return last + 1;
+			(long long)(last.seq + 1), (long long)head);
+		return last.seq + 1;
 	}
 	return 0;
 }

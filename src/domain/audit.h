@@ -22,9 +22,17 @@
 int audit_append(db_conn *c, int64_t actor_id, const char *action, const char *object, json_t *data,
 		 struct zt_err *err);
 
-/* Makes every write transaction that appended records sign the head with
- * the node key (installs the db pre-commit hook). Needs nodekey_load(). */
+/* Makes every write transaction that appended records seal the head
+ * (installs the db pre-commit hook). Needs nodekey_load(). The seal is an
+ * SM2 signature when this process's last one is a second old, otherwise an
+ * HMAC-SM3 under a key derived from node.key; audit_seal_start() runs a
+ * thread that turns the newest HMAC seal into a signature within a second,
+ * and audit_seal_stop() stops it and signs what is left. */
 void audit_enable_signing(void);
+int audit_seal_start(void);
+void audit_seal_stop(void);
+/* Signs the head now if its newest seal is an HMAC (the CLI, at exit). */
+void audit_seal_flush(void);
 
 /* Checks the whole chain. Returns 0 when intact, the first bad sequence
  * number (> 0) when not (err->msg says what is wrong), or a negative error.
@@ -36,7 +44,7 @@ void audit_enable_signing(void);
 int64_t audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_t total),
 		     struct zt_err *err);
 
-/* The last signed sequence number (0 when none) and its key_id. */
+/* The last sequence number signed with SM2 (0 when none) and its key_id. */
 int64_t audit_last_signed(db_conn *c, char key_id[17], struct zt_err *err);
 
 #endif

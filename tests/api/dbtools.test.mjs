@@ -236,6 +236,7 @@ describe('db copy and backup', () => {
 			searches[q] = r.json.items.map((i) => i.code);
 			assert.ok(searches[q].length > 0, q);
 		}
+		await src.waitSigned(); /* the copies carry the head's SM2 signature */
 		for (const t of Object.keys(TABLES)) source[t] = sqliteTable(srcDb, t);
 		sourceFts = ftsRows(srcDb);
 		auditCount = source.audit_log.length;

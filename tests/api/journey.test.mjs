@@ -547,6 +547,7 @@ describe('citizen journey', () => {
 	});
 
 	it('verifies the audit chain (CLI and API)', async () => {
+		await node.waitSigned();
 		const n = node.count('SELECT count(*) FROM audit_log');
 		assert.ok(n > 50, `audit_log has ${n} rows`);
 		const v = node.cli(['audit', 'verify']);
@@ -560,16 +561,19 @@ describe('citizen journey', () => {
 			`audit chain intact: ${n} records verified\nsigned by node key ${kid} up to record ${n}\n`,
 		);
 		const admin = await login(node.url, 'admin');
+		await node.waitSigned();
 		const r = await get('/api/v1/audit/verify', admin);
 		assert.equal(r.status, 200);
 		assert.deepEqual(
 			r.json,
 			{ ok: true, checked: n + 1, signed_upto: n + 1, key_id: kid },
-			'the admin sign-in added one record, signed when it committed',
+			'the admin sign-in added one record, signed within a second',
 		);
+		/* Between signatures, transactions are sealed with the node's HMAC. */
+		assert.ok(node.count("SELECT count(*) FROM audit_signatures WHERE alg = 'hmac-sm3'") > 0);
 
 		/* Rewriting the tail needs the key: a missing or borrowed signature is caught. */
-		const last = node.sql('SELECT seq, sig FROM audit_signatures ORDER BY seq DESC LIMIT 2');
+		const last = node.sql("SELECT seq, sig FROM audit_signatures WHERE alg = 'sm2' ORDER BY seq DESC LIMIT 2");
 		node.sql(`UPDATE audit_signatures SET sig = '${last[1].sig}' WHERE seq = ${last[0].seq}`);
 		const forged = node.cli(['audit', 'verify']);
 		assert.equal(forged.code, 1);
@@ -578,13 +582,14 @@ describe('citizen journey', () => {
 			`audit chain BROKEN at sequence ${last[1].seq + 1}: the signature over record ${last[0].seq} is not valid for key ${kid}\n`,
 		);
 		node.sql(`DELETE FROM audit_signatures WHERE seq = ${last[0].seq}`);
+		const sealed = node.count('SELECT max(seq) FROM audit_signatures');
 		const unsigned = node.cli(['audit', 'verify']);
 		assert.equal(unsigned.code, 1);
 		assert.equal(
 			unsigned.stdout,
-			`audit chain BROKEN at sequence ${last[1].seq + 1}: records ${last[1].seq + 1}..${last[0].seq} were added without the node's signature\n`,
+			`audit chain BROKEN at sequence ${sealed + 1}: records ${sealed + 1}..${last[0].seq} were added without the node's signature\n`,
 		);
-		node.sql(`INSERT INTO audit_signatures (seq, hash, key_id, sig, at) VALUES (${last[0].seq}, (SELECT hash FROM audit_log WHERE seq = ${last[0].seq}), '${kid}', '${last[0].sig}', 0)`);
+		node.sql(`INSERT INTO audit_signatures (seq, hash, key_id, alg, sig, at) VALUES (${last[0].seq}, (SELECT hash FROM audit_log WHERE seq = ${last[0].seq}), '${kid}', 'sm2', '${last[0].sig}', 0)`);
 		assert.equal(node.cli(['audit', 'verify']).code, 0, 'the original signature restored');
 
 		/* Fault injection: alter one record behind the server's back. */

@@ -35,17 +35,24 @@
  *   append continues at the next seq and links to the last kept record. Two
  *   appends inside one job get consecutive seqs and link. Two jobs in a row
  *   keep the chain linked.
- * - Signatures (node key loaded from the temporary data directory, signing
- *   enabled): every write transaction that appended records signs the head
- *   once (three jobs -> signatures at 1, 2, 3; a job appending twice -> one
- *   signature at its last record), each verifying against the registered
- *   key and audit_last_signed() naming it; the chain verifies. A job that
- *   appends nothing signs nothing. Attacks by someone who can write the
+ * - Seals (node key loaded from the temporary data directory, signing
+ *   enabled): every write transaction that appended records seals the head
+ *   once (three jobs -> seals at 1, 2, 3; a job appending twice -> one seal
+ *   at its last record). Within a second of this process's last SM2
+ *   signature the seal is an HMAC-SM3: here seal 1 is 'sm2', the quick ones
+ *   after it 'hmac-sm3'; audit_seal_flush() turns the newest HMAC seal into
+ *   a signature (same row); flushing again changes nothing. Every SM2 seal
+ *   verifies with the registered key and not for another seq; every HMAC
+ *   seal checks with nodekey_mac_verify and not for another seq;
+ *   audit_last_signed() names the last SM2 seal; the chain verifies. A job
+ *   that appends nothing seals nothing. Attacks by someone who can write the
  *   database but lacks the key: records 2..3 deleted and re-appended
- *   honestly without signing (hash chain intact) -> 2 (signature: no longer
- *   the signed head); a record appended without signing after signed ones
- *   -> that record (unsigned); the last signature replaced by an earlier
- *   one -> first record after the previous signature (signature). */
+ *   honestly without sealing (hash chain intact) -> 2 (signature: no longer
+ *   the sealed head); a record appended without sealing after sealed ones
+ *   -> that record (unsigned); the last SM2 signature replaced by an earlier
+ *   one -> the record after the previous signature (signature); the newest
+ *   HMAC seal replaced by another record's MAC -> the record after the last
+ *   signature (signature). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -764,6 +771,21 @@ job_nothing(db_conn *c, void *arg, struct zt_err *err)
 	return 0;
 }
 
+/* Seals of one kind (literal SQL: db_query_int caches by the text's
+ * address). */
+static int64_t
+alg_count(const char *alg)
+{
+	struct zt_err err;
+
+	return strcmp(alg, "sm2") == 0
+		   ? db_query_int(db_cli_conn(),
+				  "SELECT count(*) FROM audit_signatures WHERE alg = 'sm2'", -1, &err)
+		   : db_query_int(db_cli_conn(),
+				  "SELECT count(*) FROM audit_signatures WHERE alg = 'hmac-sm3'", -1,
+				  &err);
+}
+
 static void
 test_signed_per_transaction(void **state)
 {
@@ -787,25 +809,39 @@ test_signed_per_transaction(void **state)
 				      " ON l.seq = g.seq AND l.hash = g.hash",
 				      -1, &err),
 			 4);
+	/* The first is signed; the next ones, within the second, MACed. */
+	assert_int_equal(alg_count("sm2"), 1);
+	assert_int_equal(alg_count("hmac-sm3"), 3);
+	assert_int_equal(audit_last_signed(db_cli_conn(), kid, &err), 1);
+	expect_verify(0, NULL);
+	audit_seal_flush();
+	assert_int_equal(alg_count("sm2"), 2);
+	assert_int_equal(count_sigs(), 4);
 	assert_int_equal(audit_last_signed(db_cli_conn(), kid, &err), 5);
 	assert_string_equal(kid, nodekey_id());
+	audit_seal_flush();
+	assert_int_equal(alg_count("sm2"), 2);
 	expect_verify(0, NULL);
 
-	/* Each signature verifies on its own with the registered key. */
-	db_stmt *s =
-	    db_prepare(db_cli_conn(), "SELECT seq, hash, key_id, sig FROM audit_signatures", &err);
+	/* Each seal checks on its own: signatures with the registered key,
+	 * MACs with the node key; neither for another seq. */
+	db_stmt *s = db_prepare(db_cli_conn(),
+				"SELECT seq, hash, key_id, sig, alg FROM audit_signatures", &err);
 	int n = 0;
 	while (db_step(s, &err) == DB_ROW) {
 		char msg[128];
+		int sm2 = strcmp(db_col_text(s, 4), "sm2") == 0;
 		snprintf(msg, sizeof(msg), "zt-audit|%lld|%s", (long long)db_col_int(s, 0),
 			 db_col_text(s, 1));
-		assert_int_equal(nodekey_verify(db_cli_conn(), db_col_text(s, 2), msg, strlen(msg),
-						db_col_text(s, 3), &err),
-				 1);
-		msg[9] = msg[9] == '1' ? '2' : '1'; /* another seq */
-		assert_int_equal(nodekey_verify(db_cli_conn(), db_col_text(s, 2), msg, strlen(msg),
-						db_col_text(s, 3), &err),
-				 0);
+		for (int other = 0; other < 2; other++) {
+			if (other)
+				msg[9] = msg[9] == '1' ? '2' : '1';
+			int rc = sm2 ? nodekey_verify(db_cli_conn(), db_col_text(s, 2), msg,
+						      strlen(msg), db_col_text(s, 3), &err)
+				     : nodekey_mac_verify(db_col_text(s, 2), msg, strlen(msg),
+							  db_col_text(s, 3));
+			assert_int_equal(rc, other ? 0 : 1);
+		}
 		n++;
 	}
 	db_reset(s);
@@ -848,10 +884,25 @@ test_borrowed_signature(void **state)
 	(void)state;
 	enable_signing();
 	build_chain(3);
+	audit_seal_flush(); /* 1 and 3 signed, 2 MACed */
+	assert_int_equal(alg_count("sm2"), 2);
 	exec_sql(
 	    "UPDATE audit_signatures SET sig = (SELECT sig FROM audit_signatures WHERE seq = 1)"
 	    " WHERE seq = 3");
-	expect_verify(3, "signature");
+	expect_verify(2, "signature");
+}
+
+static void
+test_borrowed_mac(void **state)
+{
+	(void)state;
+	enable_signing();
+	build_chain(4); /* 1 signed, 2..4 MACed */
+	assert_int_equal(alg_count("sm2"), 1);
+	exec_sql(
+	    "UPDATE audit_signatures SET sig = (SELECT sig FROM audit_signatures WHERE seq = 2)"
+	    " WHERE seq = 4");
+	expect_verify(2, "signature");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -883,6 +934,7 @@ main(void)
 	    T(test_rewritten_chain_loses_signature),
 	    T(test_unsigned_tail),
 	    T(test_borrowed_signature),
+	    T(test_borrowed_mac),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
