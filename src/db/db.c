@@ -381,6 +381,22 @@ reset_all(db_conn *c)
 		c->be->reset(c->cache[i].st->h);
 }
 
+/* A transaction-control statement on the write connection. SQLite keeps
+ * them prepared (cached by the literal's address, like every statement);
+ * PostgreSQL cannot prepare them, so they go as plain text there. */
+static int
+wexec(const char *sql, struct zt_err *err)
+{
+	if (wconn->be != &db_sqlite_backend)
+		return db_exec(wconn, sql, err);
+	db_stmt *s = db_prepare(wconn, sql, err);
+	if (s == NULL)
+		return err->code;
+	int rc = db_step(s, err);
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int
 run_batch_tx(struct job **jobs, int n)
 {
@@ -402,7 +418,7 @@ run_batch_tx(struct job **jobs, int n)
 		conn_close(wconn);
 		wconn = fresh;
 	}
-	if (db_exec(wconn, be->begin_sql, &err) < 0) {
+	if (wexec(be->begin_sql, &err) < 0) {
 		for (int i = 0; i < n; i++) {
 			*jobs[i]->err = err;
 			jobs[i]->rc = err.code;
@@ -412,7 +428,7 @@ run_batch_tx(struct job **jobs, int n)
 	for (int i = 0; i < n; i++) {
 		struct job *j = jobs[i];
 		struct zt_err serr;
-		if (db_exec(wconn, "SAVEPOINT job", &serr) < 0) {
+		if (wexec("SAVEPOINT job", &serr) < 0) {
 			*j->err = serr;
 			j->rc = serr.code;
 			continue;
@@ -420,29 +436,29 @@ run_batch_tx(struct job **jobs, int n)
 		j->rc = j->fn(wconn, j->arg, j->err);
 		reset_all(wconn);
 		if (j->rc < 0) {
-			db_exec(wconn, "ROLLBACK TO job", &serr);
+			wexec("ROLLBACK TO job", &serr);
 		}
-		db_exec(wconn, "RELEASE job", &serr);
+		wexec("RELEASE job", &serr);
 	}
 	if (precommit) {
 		struct zt_err herr;
 		err_clear(&herr);
-		if (db_exec(wconn, "SAVEPOINT hook", &herr) == 0) {
+		if (wexec("SAVEPOINT hook", &herr) == 0) {
 			int hrc = precommit(wconn, &herr);
 			reset_all(wconn);
 			if (hrc < 0) {
 				struct zt_err rerr;
 				log_error("pre-commit hook failed: %s", herr.msg);
-				db_exec(wconn, "ROLLBACK TO hook", &rerr);
+				wexec("ROLLBACK TO hook", &rerr);
 			}
-			db_exec(wconn, "RELEASE hook", &herr);
+			wexec("RELEASE hook", &herr);
 		}
 	}
-	rc = db_exec(wconn, "COMMIT", &err);
+	rc = wexec("COMMIT", &err);
 	if (rc < 0) {
 		struct zt_err rerr;
 		log_error("commit failed: %s", err.msg);
-		db_exec(wconn, "ROLLBACK", &rerr);
+		wexec("ROLLBACK", &rerr);
 		for (int i = 0; i < n; i++)
 			if (jobs[i]->rc >= 0) {
 				*jobs[i]->err = err;
