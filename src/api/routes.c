@@ -62,10 +62,12 @@ const struct route routes[] = {
     {"POST", "/api/v1/sla/sweep", WHO_SYSADMIN, BODY_JSON, h_sla_sweep, "sla.sweep"},
     {"GET", "/api/v1/audit/verify", WHO_SYSADMIN, BODY_NONE, h_audit_verify, "audit.verify"},
 
+// clang-format off
     /* Data sharing and exchange (api/share.c) */
 #include "api/routes_share.inc"
     /* E-licenses and once-only (api/licenses.c) */
 #include "api/routes_license.inc"
+    // clang-format on
 
     /* Last: everything else is the web portal's static files (web/). */
     {"GET", "/{*path}", WHO_PUBLIC, BODY_NONE, h_static, "static"},

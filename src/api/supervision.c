@@ -18,7 +18,8 @@ h_supervision_list(struct req *r)
 		req_field_error(r, "status", "enum", "open or closed");
 	if (kind && strcmp(kind, "overdue") != 0 && strcmp(kind, "bad_rating") != 0 &&
 	    strcmp(kind, "complaint") != 0 && strcmp(kind, "share_overdue") != 0)
-		req_field_error(r, "kind", "enum", "overdue, bad_rating, complaint or share_overdue");
+		req_field_error(r, "kind", "enum",
+				"overdue, bad_rating, complaint or share_overdue");
 	q_int(r, "limit", 1, 100, 50, &limit);
 	const char *cursor = q_str(r, "cursor", 24);
 	if (reply_if_invalid(r))

@@ -12,18 +12,18 @@ int cli_setup(int need_server);
 void cli_teardown(void);
 
 /* share_cli.c */
-#define CLI_RESOURCE_IMPORT_USAGE                                                          \
+#define CLI_RESOURCE_IMPORT_USAGE                                                                  \
 	"zhengtong resource import CODE FILE.csv [--errors FILE] [--config FILE]"
-#define CLI_RESOURCE_IMPORT_HELP                                                           \
-	"Loads rows into the data resource CODE from a UTF-8 CSV file whose header row\n"  \
-	"names the resource's fields. Streams the file, shows progress, loads every good\n" \
+#define CLI_RESOURCE_IMPORT_HELP                                                                   \
+	"Loads rows into the data resource CODE from a UTF-8 CSV file whose header row\n"          \
+	"names the resource's fields. Streams the file, shows progress, loads every good\n"        \
 	"row (upsert by the key field) and refuses every bad row whole, listing them."
 int cli_resource_import(int argc, char **argv);
 
 /* license_cli.c */
 #define CLI_LICENSE_VERIFY_USAGE "zhengtong license verify IDENTIFIER|QR [--config FILE]"
-#define CLI_LICENSE_VERIFY_HELP                                                            \
-	"Checks an e-license by its GB/T 36904 identifier or its QR content: prints\n"     \
+#define CLI_LICENSE_VERIFY_HELP                                                                    \
+	"Checks an e-license by its GB/T 36904 identifier or its QR content: prints\n"             \
 	"valid, revoked, expired or forged (with the reason). Exits 0 only when valid."
 int cli_license_verify(int argc, char **argv);
 

@@ -68,12 +68,16 @@ struct demo_item {
  * are set per item below where the demo has them. */
 #define LICENSE_SLOT "@license" /* replaced by the demo license type's code */
 /* ... satisfied by the demo license type, or by the shared insurance data. */
-#define ML(n, f, c, r, nt)                                                                    \
-	{.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),                \
-	 .license_type = LICENSE_SLOT}
-#define MR(n, f, c, r, nt)                                                                    \
-	{.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),                \
-	 .resource = DEMO_RS_RESOURCE}
+#define ML(n, f, c, r, nt)                                                                         \
+	{                                                                                          \
+		.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),             \
+		.license_type = LICENSE_SLOT                                                       \
+	}
+#define MR(n, f, c, r, nt)                                                                         \
+	{                                                                                          \
+		.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt),             \
+		.resource = DEMO_RS_RESOURCE                                                       \
+	}
 #define M(n, f, c, r, nt)                                                                          \
 	{                                                                                          \
 		.name = (n), .form = (f), .count = (c), .required = (r), .note = (nt)              \
@@ -116,7 +120,8 @@ static const struct demo_item items[] = {
      "已取得营业执照的市场主体；有与经营的食品品种、数量相适应的场所和设备。",
      "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》。",
      {"网上申请", "受理", "现场核查", "审查决定", "发证"},
-     {M("食品经营许可申请书", "original", 1, 1, ""), ML("营业执照", "electronic", 1, 1, "已领取电子营业执照的免提交"),
+     {M("食品经营许可申请书", "original", 1, 1, ""),
+      ML("营业执照", "electronic", 1, 1, "已领取电子营业执照的免提交"),
       M("食品安全管理制度", "copy", 1, 1, ""), M("经营设施布局图", "copy", 1, 0, "有变化时提供")},
      1},
     {"scjg",
@@ -401,7 +406,8 @@ demo_case(const char *item, const char *applicant_login, json_t *form, const cha
 		if (json_object_get(m, "license_type") || json_object_get(m, "resource") ||
 		    in.nmaterials == CASE_MAX_MATERIALS)
 			continue;
-		in.materials[in.nmaterials].seq = (int)json_integer_value(json_object_get(m, "seq"));
+		in.materials[in.nmaterials].seq =
+		    (int)json_integer_value(json_object_get(m, "seq"));
 		in.materials[in.nmaterials].name = "演示材料.pdf";
 		in.materials[in.nmaterials++].file = hash;
 	}
@@ -519,8 +525,9 @@ demo_create(int verbose, struct zt_err *err)
 	 * is issued) and then applies for a food permit without handing the
 	 * licence in; 张伟 applies for 低保, his insurance status read through
 	 * 民政局's grant instead of a paper certificate. */
-	json_t *shop = json_pack("{s:s, s:s, s:s}", "字号名称", "南明区秀英小吃店", "经营场所",
-				 "贵阳市南明区市南路 12 号", "经营范围", "小吃服务；预包装食品销售");
+	json_t *shop =
+	    json_pack("{s:s, s:s, s:s}", "字号名称", "南明区秀英小吃店", "经营场所",
+		      "贵阳市南明区市南路 12 号", "经营范围", "小吃服务；预包装食品销售");
 	rc = demo_case("520102-RS-GF-001", idn, NULL, NULL, err);
 	if (rc >= 0)
 		rc = demo_case("520102-RS-GG-002", idn, NULL, accepted, err);

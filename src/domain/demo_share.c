@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FIELD(n, l, t, s) {.name = (n), .label = (l), .type = (t), .sens = (s), .mask = -1}
+#define FIELD(n, l, t, s)                                                                          \
+	{                                                                                          \
+		.name = (n), .label = (l), .type = (t), .sens = (s), .mask = -1                    \
+	}
 
 struct demo_resource {
 	const char *officer, *code, *name, *summary;
@@ -128,35 +131,36 @@ create_resources(const struct demo_people *pp, struct zt_err *err)
 		switch (i) {
 		case 0:
 			json_array_append_new(
-			    rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id_number", pp->idn,
-					    "name", "张伟", "phone", "13800005678", "insured", "参保缴费",
-					    "employer", "贵州黔行科技有限公司", "since", "2016-07"));
+			    rows,
+			    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id_number", pp->idn,
+				      "name", "张伟", "phone", "13800005678", "insured", "参保缴费",
+				      "employer", "贵州黔行科技有限公司", "since", "2016-07"));
 			json_array_append_new(
 			    rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id_number", pp->idn2,
 					    "name", "李秀英", "phone", "13900001234", "insured",
-					    "暂停缴费", "employer", "贵阳市南明区某商贸有限公司", "since",
-					    "2012-03"));
+					    "暂停缴费", "employer", "贵阳市南明区某商贸有限公司",
+					    "since", "2012-03"));
 			break;
 		case 1:
-			json_array_append_new(
-			    rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id_number", pp->idn, "name",
-					    "张伟", "status", "已婚", "registered_on", "2019-10-08",
-					    "spouse_name", "王丽"));
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+							      "id_number", pp->idn, "name", "张伟",
+							      "status", "已婚", "registered_on",
+							      "2019-10-08", "spouse_name", "王丽"));
 			json_array_append_new(rows,
 					      json_pack("{s:s, s:s, s:s}", "id_number", pp->idn2,
 							"name", "李秀英", "status", "未婚"));
 			break;
 		case 2:
-			json_array_append_new(
-			    rows, json_pack("{s:s, s:s, s:f, s:s}", "id_number", pp->idn2, "name",
-					    "李秀英", "amount", 690.0, "since", "2025-11"));
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:s}", "id_number",
+							      pp->idn2, "name", "李秀英", "amount",
+							      690.0, "since", "2025-11"));
 			break;
 		case 3:
 			json_array_append_new(
 			    rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "credit_code", pp->cc,
-					    "name", "贵州黔行科技有限公司", "legal_rep", "张伟", "address",
-					    "贵阳市南明区花果园大街 8 号", "status", "存续", "established",
-					    "2018-05-16"));
+					    "name", "贵州黔行科技有限公司", "legal_rep", "张伟",
+					    "address", "贵阳市南明区花果园大街 8 号", "status",
+					    "存续", "established", "2018-05-16"));
 			break;
 		}
 		int64_t ins, upd;
@@ -206,8 +210,8 @@ request(const char *officer, const char *resource, const char *const *fields, co
 static int
 create_grants(const struct demo_people *pp, struct zt_err *err)
 {
-	static const char *const rs_fields[] = {"id_number", "name", "insured", "employer",
-						"since",     NULL};
+	static const char *const rs_fields[] = {"id_number", "name",  "insured",
+						"employer",  "since", NULL};
 	static const char *const mz_fields[] = {"id_number", "name", "status", "registered_on",
 						NULL};
 	static const char *const low_fields[] = {"id_number", "amount", NULL};
@@ -220,12 +224,13 @@ create_grants(const struct demo_people *pp, struct zt_err *err)
 	 * once: unconditional); 市场监管局 reads it too. */
 	if ((rc = request("mz.data", DEMO_RS_RESOURCE, rs_fields,
 			  "最低生活保障审核确认：核对申请人参保缴费状态",
-			  "《社会救助暂行办法》第十一条；《最低生活保障审核确认办法》第二十条", &grant,
-			  err)) < 0)
+			  "《社会救助暂行办法》第十一条；《最低生活保障审核确认办法》第二十条",
+			  &grant, err)) < 0)
 		return rc;
 	/* 人社局 asks for marriage records (conditional: waits for 民政局). */
-	if ((rc = request("rs.data", "520102-MZ-001", mz_fields, "失业保险金申领：核验遗属待遇相关婚姻状况",
-			  "《失业保险条例》第二十条", &g2, err)) < 0)
+	if ((rc = request("rs.data", "520102-MZ-001", mz_fields,
+			  "失业保险金申领：核验遗属待遇相关婚姻状况", "《失业保险条例》第二十条",
+			  &g2, err)) < 0)
 		return rc;
 	/* 市场监管局 asks for 低保 data: never shared (refused at once). */
 	if ((rc = request("scjg.data", "520102-MZ-002", low_fields, "个体工商户减免登记费用核对",
@@ -275,8 +280,8 @@ demo_sharing(const struct demo_people *pp, char license_type[32], struct zt_err 
 	lt.name = "营业执照（个体工商户）";
 	lt.name_en = "Business licence (individual business)";
 	lt.fields = json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "name", "字号名称", "label",
-			      "字号名称", "name", "经营场所", "label", "经营场所", "name", "经营范围",
-			      "label", "经营范围");
+			      "字号名称", "name", "经营场所", "label", "经营场所", "name",
+			      "经营范围", "label", "经营范围");
 	lt.valid_years = 0;
 	rc = license_type_create(&admin, &lt, code, err);
 	json_decref(lt.fields);

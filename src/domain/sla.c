@@ -161,7 +161,8 @@ loop(void *unused)
 		if (n < 0)
 			log_warn("sla sweep failed: %s", err.msg);
 		else if (n > 0 || reqs > 0)
-			log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) escalated",
+			log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) "
+				 "escalated",
 				 n, reqs);
 		pthread_mutex_lock(&mu);
 		struct timespec ts;

@@ -780,10 +780,11 @@ alg_count(const char *alg)
 
 	return strcmp(alg, "sm2") == 0
 		   ? db_query_int(db_cli_conn(),
-				  "SELECT count(*) FROM audit_signatures WHERE alg = 'sm2'", -1, &err)
+				  "SELECT count(*) FROM audit_signatures WHERE alg = 'sm2'", -1,
+				  &err)
 		   : db_query_int(db_cli_conn(),
-				  "SELECT count(*) FROM audit_signatures WHERE alg = 'hmac-sm3'", -1,
-				  &err);
+				  "SELECT count(*) FROM audit_signatures WHERE alg = 'hmac-sm3'",
+				  -1, &err);
 }
 
 static void
