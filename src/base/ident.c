@@ -2,6 +2,7 @@
  * identifiers (GB 11643 ID numbers, GB 32100 credit codes, GB 11714
  * organisation codes, mobile numbers, GB/T 2260 region codes). */
 #include "base/ident.h"
+#include "base/mask.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@ static bool province_ok(const char *two_digits);
 static int credit_value(char c);
 static bool valid_ymd(int y, int m, int d);
 static const char *show_char(char c, char buf[16]);
-static char *mask_keep(const char *s, size_t keep_head, size_t keep_tail);
 
 static bool
 is_digit(char c)
@@ -249,59 +249,24 @@ ident_normalize(const char *s, char *out, size_t cap)
 	return 0;
 }
 
-/* Copy of s with all but the first keep_head and last keep_tail bytes
- * replaced by '*'; all '*' if s is not longer than keep_head + keep_tail. */
-static char *
-mask_keep(const char *s, size_t keep_head, size_t keep_tail)
-{
-	size_t len = s ? strlen(s) : 0;
-	char *out = xmalloc(len + 1);
-
-	if (len <= keep_head + keep_tail) {
-		memset(out, '*', len);
-	} else {
-		memcpy(out, s, keep_head);
-		memset(out + keep_head, '*', len - keep_head - keep_tail);
-		memcpy(out + len - keep_tail, s + len - keep_tail, keep_tail);
-	}
-	out[len] = '\0';
-	return out;
-}
-
+/* The display masks are base/mask.c's rules; these name them for callers
+ * that mask a known kind of identifier. */
 char *
 ident_mask_id(const char *id)
 {
-	return mask_keep(id, 6, 4);
+	return mask_apply(MASK_ID_NUMBER, id);
 }
 
 char *
 ident_mask_phone(const char *phone)
 {
-	return mask_keep(phone, 3, 4);
+	return mask_apply(MASK_PHONE, phone);
 }
 
 char *
 ident_mask_name(const char *name)
 {
-	const unsigned char *p = (const unsigned char *)(name ? name : "");
-	size_t first = 0, rest = 0, i;
-	char *out;
-
-	/* The first character: its lead byte and any continuation bytes. */
-	if (p[0] != '\0') {
-		first = 1;
-		while (p[first] != '\0' && (p[first] & 0xC0) == 0x80)
-			first++;
-	}
-	/* Each further character starts with a non-continuation byte. */
-	for (i = first; p[i] != '\0'; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			rest++;
-	out = xmalloc(first + rest + 1);
-	memcpy(out, p, first);
-	memset(out + first, '*', rest);
-	out[first + rest] = '\0';
-	return out;
+	return mask_apply(MASK_NAME, name);
 }
 
 int

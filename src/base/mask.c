@@ -1,9 +1,8 @@
-/* mask.c - masking rules (see mask.h). Names reuse ident_mask_name; the
- * ID-number and phone rules are those of base/ident.c counted in characters
- * rather than bytes, so that a field holding other text is never cut inside
- * a UTF-8 sequence. */
+/* mask.c - masking rules (see mask.h), the one implementation of masking:
+ * base/ident.c's ident_mask_* name these rules. Everything is counted in
+ * characters rather than bytes, so that a field holding other text is never
+ * cut inside a UTF-8 sequence. */
 #include "base/mask.h"
-#include "base/ident.h"
 #include "base/xmalloc.h"
 
 #include <string.h>
@@ -114,6 +113,16 @@ keep_chars(const char *s, size_t head, size_t tail)
 	return out;
 }
 
+/* The first character kept and one '*' for each further one ("张三" ->
+ * "张*"); unlike keep_chars, a one-character name stays as it is. */
+static char *
+mask_name(const char *s)
+{
+	size_t n = mask_nchars(s);
+
+	return n <= 1 ? xstrdup(s) : keep_chars(s, 1, 0);
+}
+
 char *
 mask_apply(enum mask_rule r, const char *s)
 {
@@ -122,12 +131,12 @@ mask_apply(enum mask_rule r, const char *s)
 	switch (r) {
 	case MASK_NONE:
 		return xstrdup(s);
-	case MASK_ID_NUMBER: /* ident_mask_id's rule, counted in characters */
+	case MASK_ID_NUMBER:
 		return keep_chars(s, 6, 4);
-	case MASK_PHONE: /* ident_mask_phone's rule, likewise */
+	case MASK_PHONE:
 		return keep_chars(s, 3, 4);
 	case MASK_NAME:
-		return ident_mask_name(s);
+		return mask_name(s);
 	case MASK_CREDIT_CODE:
 		return keep_chars(s, 8, 2);
 	case MASK_PARTIAL: {
