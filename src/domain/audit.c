@@ -3,11 +3,11 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/ticker.h"
 #include "base/xmalloc.h"
 #include "crypto/nodekey.h"
 #include "crypto/sm3.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,10 +325,7 @@ audit_enable_signing(void)
 
 /* ---- the seal thread ---- */
 
-static pthread_t seal_tid;
-static pthread_mutex_t seal_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t seal_cv = PTHREAD_COND_INITIALIZER;
-static int seal_running, seal_stopping;
+static struct ticker sealer;
 
 static int
 tx_seal(db_conn *c, void *arg, struct zt_err *err)
@@ -349,53 +346,24 @@ audit_seal_flush(void)
 		log_warn("audit seal failed: %s", err.msg);
 }
 
-static void *
-seal_main(void *unused)
+static void
+seal_tick(void *unused)
 {
 	(void)unused;
-	pthread_mutex_lock(&seal_mu);
-	while (!seal_stopping) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 500000000L; /* twice a second: signed within a second */
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&seal_cv, &seal_mu, &ts);
-		if (seal_stopping)
-			break;
-		pthread_mutex_unlock(&seal_mu);
-		audit_seal_flush();
-		pthread_mutex_lock(&seal_mu);
-	}
-	pthread_mutex_unlock(&seal_mu);
-	return NULL;
+	audit_seal_flush();
 }
 
 int
 audit_seal_start(void)
 {
-	if (seal_running)
-		return 0;
-	seal_stopping = 0;
-	if (pthread_create(&seal_tid, NULL, seal_main, NULL) != 0)
-		return -1;
-	seal_running = 1;
-	return 0;
+	/* Twice a second: the newest head is signed within a second. */
+	return ticker_start(&sealer, seal_tick, NULL, 500, 0);
 }
 
 void
 audit_seal_stop(void)
 {
-	if (!seal_running)
-		return;
-	pthread_mutex_lock(&seal_mu);
-	seal_stopping = 1;
-	pthread_cond_broadcast(&seal_cv);
-	pthread_mutex_unlock(&seal_mu);
-	pthread_join(seal_tid, NULL);
-	seal_running = 0;
+	ticker_stop(&sealer);
 	audit_seal_flush();
 }
 

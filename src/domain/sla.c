@@ -6,13 +6,12 @@
 #include "domain/supervise.h"
 #include "domain/workcal.h"
 #include "base/clock.h"
+#include "base/ticker.h"
 #include "base/log.h"
 #include "db/db.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define SWEEP_BATCH	 200
 #define SUPERVISION_DAYS 5 /* working days for the department to answer a 督办 */
@@ -138,65 +137,39 @@ sla_sweep(int *requests, struct zt_err *err)
 	return cases;
 }
 
-static pthread_t tid;
-static int running, stopping, every;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct ticker sweeper;
 
-static void *
-loop(void *unused)
+static void
+tick(void *unused)
 {
-	pthread_mutex_lock(&mu);
-	while (!stopping) {
-		pthread_mutex_unlock(&mu);
-		struct zt_err err;
-		/* Pick up calendars stored by `zhengtong calendar load` meanwhile. */
-		db_conn *rc = db_read_acquire();
-		if (rc) {
-			if (workcal_reload(rc, &err) < 0)
-				log_warn("calendar reload failed: %s", err.msg);
-			db_read_release(rc);
-		}
-		int reqs, n = sla_sweep(&reqs, &err);
-		if (n < 0)
-			log_warn("sla sweep failed: %s", err.msg);
-		else if (n > 0 || reqs > 0)
-			log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) "
-				 "escalated",
-				 n, reqs);
-		pthread_mutex_lock(&mu);
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += every;
-		while (!stopping && pthread_cond_timedwait(&cv, &mu, &ts) == 0)
-			;
+	struct zt_err err;
+
+	(void)unused;
+	/* Pick up calendars stored by `zhengtong calendar load` meanwhile. */
+	db_conn *rc = db_read_acquire();
+	if (rc) {
+		if (workcal_reload(rc, &err) < 0)
+			log_warn("calendar reload failed: %s", err.msg);
+		db_read_release(rc);
 	}
-	pthread_mutex_unlock(&mu);
-	return NULL;
+	int reqs, n = sla_sweep(&reqs, &err);
+	if (n < 0)
+		log_warn("sla sweep failed: %s", err.msg);
+	else if (n > 0 || reqs > 0)
+		log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) escalated",
+			 n, reqs);
 }
 
 int
 sla_start(int interval)
 {
-	if (interval <= 0 || running)
+	if (interval <= 0)
 		return 0;
-	every = interval;
-	stopping = 0;
-	if (pthread_create(&tid, NULL, loop, NULL) != 0)
-		return -1;
-	running = 1;
-	return 0;
+	return ticker_start(&sweeper, tick, NULL, interval * 1000L, 1);
 }
 
 void
 sla_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&mu);
-	stopping = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
-	pthread_join(tid, NULL);
-	running = 0;
+	ticker_stop(&sweeper);
 }
