@@ -50,6 +50,29 @@ record_hash(const char *prev_hex, int64_t seq, int64_t at, int64_t actor, const 
 	return 0;
 }
 
+/* The chain head: DB_ROW with *seq and hash filled, DB_DONE when its row is
+ * missing, or a negative error. lock: with PostgreSQL several processes
+ * write, so an appender locks the head row until commit and the chain stays
+ * one chain (SQLite has one writer). */
+static int
+head_get(db_conn *c, int lock, int64_t *seq, char hash[SM3_HEX_LEN], struct zt_err *err)
+{
+	db_stmt *h = db_prepare(c,
+				lock && db_kind() == DB_PG
+				    ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+				    : "SELECT seq, hash FROM audit_head WHERE id = 1",
+				err);
+	if (h == NULL)
+		return err->code;
+	int rc = db_step(h, err);
+	if (rc == DB_ROW) {
+		*seq = db_col_int(h, 0);
+		snprintf(hash, SM3_HEX_LEN, "%s", db_col_text(h, 1));
+	}
+	db_reset(h);
+	return rc;
+}
+
 int
 audit_append(db_conn *c, int64_t actor_id, const char *action, const char *object, json_t *data,
 	     struct zt_err *err)
@@ -60,22 +83,9 @@ audit_append(db_conn *c, int64_t actor_id, const char *action, const char *objec
 	char *text = NULL;
 	int rc;
 
-	/* With PostgreSQL several processes write: the head row is locked until
-	 * commit, so the chain stays one chain. SQLite has one writer. */
-	db_stmt *h = db_prepare(c,
-				db_kind() == DB_PG
-				    ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-				    : "SELECT seq, hash FROM audit_head WHERE id = 1",
-				err);
-	if (h == NULL)
-		return err->code;
-	if ((rc = db_step(h, err)) != DB_ROW) {
-		db_reset(h);
+	if ((rc = head_get(c, 1, &seq, prev, err)) != DB_ROW)
 		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "audit", "audit head missing");
-	}
-	seq = db_col_int(h, 0) + 1;
-	snprintf(prev, sizeof(prev), "%s", db_col_text(h, 1));
-	db_reset(h);
+	seq++;
 
 	if (data == NULL)
 		data = empty = json_object();
@@ -198,17 +208,13 @@ audit_verify(db_conn *c, int64_t *checked, void (*progress)(int64_t done, int64_
 		return rc;
 	if (bad)
 		return bad;
-	db_stmt *h = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
-	if (h == NULL)
-		return err->code;
-	if (db_step(h, err) != DB_ROW) {
-		db_reset(h);
+	int64_t hseq;
+	char hhash[SM3_HEX_LEN];
+	if (head_get(c, 0, &hseq, hhash, err) != DB_ROW) {
 		err_set(err, ZT_EINVAL, "", "head", "audit head record is missing");
 		return expect;
 	}
-	int64_t hseq = db_col_int(h, 0);
-	int head_ok = strcmp(db_col_text(h, 1), prev) == 0;
-	db_reset(h);
+	int head_ok = strcmp(hhash, prev) == 0;
 	if (hseq != expect - 1 || !head_ok) {
 		err_set(err, ZT_EINVAL, "", "tail",
 			"the chain ends at record %lld but its head says %lld: records were "
@@ -250,16 +256,8 @@ seal_head(db_conn *c, int force, struct zt_err *err)
 	int64_t seq;
 	int rc;
 
-	db_stmt *h = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
-	if (h == NULL)
-		return err->code;
-	if ((rc = db_step(h, err)) != DB_ROW) {
-		db_reset(h);
+	if ((rc = head_get(c, 0, &seq, hash, err)) != DB_ROW)
 		return rc < 0 ? rc : 0;
-	}
-	seq = db_col_int(h, 0);
-	snprintf(hash, sizeof(hash), "%s", db_col_text(h, 1));
-	db_reset(h);
 	if (seq == 0)
 		return 0;
 	head_message(msg, sizeof(msg), seq, hash);
