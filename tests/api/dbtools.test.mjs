@@ -57,6 +57,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { api, BIN, DEMO_PASSWORD, login, newCitizen, pdf, startNode, upload } from './lib/node.mjs';
+import { waitSigned } from '../lib/audit.mjs';
 
 const T0 = '2026-03-02T10:00:00+08:00';
 const PG = process.env.ZT_TEST_PG || '';
@@ -236,16 +237,9 @@ describe('db copy and backup', () => {
 			searches[q] = r.json.items.map((i) => i.code);
 			assert.ok(searches[q].length > 0, q);
 		}
-		/* The copies carry the head's SM2 signature (a running node signs it
-		 * within a second; the source is SQLite even under ZT_TEST_PG). */
-		for (let i = 0; i < 100; i++) {
-			const [row] = sqlite(
-				srcDb,
-				"SELECT (SELECT seq FROM audit_head) = (SELECT max(seq) FROM audit_signatures WHERE alg = 'sm2') AS ok",
-			);
-			if (row.ok === 1) break;
-			await new Promise((r) => setTimeout(r, 50));
-		}
+		/* The copies carry the head's SM2 signature (the source is SQLite even
+		 * under ZT_TEST_PG). */
+		await waitSigned((q) => Object.values(sqlite(srcDb, q)[0])[0]);
 		for (const t of Object.keys(TABLES)) source[t] = sqliteTable(srcDb, t);
 		sourceFts = ftsRows(srcDb);
 		auditCount = source.audit_log.length;

@@ -48,6 +48,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { waitSigned } from '../lib/audit.mjs';
 import {
 	DEMO_PASSWORD,
 	REPO,
@@ -89,15 +90,7 @@ describe('two app processes on one PostgreSQL behind nginx', { timeout: 600000 }
 	const verify = () => cli(['audit', 'verify'], env);
 	const sql = (q) => pgRows(db, q);
 	const count = (q) => pgCount(db, q);
-	/* Quick transactions are sealed with a process's HMAC first; each
-	 * process signs its newest head with SM2 within a second. */
-	const waitSigned = () =>
-		waitFor(
-			'the audit head signed',
-			() => count("SELECT count(*) FROM audit_head h WHERE h.seq = (SELECT max(seq) FROM audit_signatures WHERE alg = 'sm2')") === 1,
-			5000,
-			50,
-		);
+	const signed = () => waitSigned(count);
 
 	function chainContiguous() {
 		const r = sql('SELECT min(seq) AS lo, max(seq) AS hi, count(*) AS n, (SELECT seq FROM audit_head WHERE id = 1) AS head FROM audit_log')[0];
@@ -302,7 +295,7 @@ describe('two app processes on one PostgreSQL behind nginx', { timeout: 600000 }
 		assert.equal(served[0] + served[1], 200);
 		assert.ok(served[0] > 0 && served[1] > 0, `both processes wrote: A ${served[0]}, B ${served[1]}`);
 		t.submitSplit = served.join('/');
-		await waitSigned();
+		await signed();
 		const t1 = Date.now();
 		const v = verify();
 		t.auditVerify = Date.now() - t1;

@@ -7,6 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { waitSigned } from '../../lib/audit.mjs';
 import { childEnv, spawnCollect, waitExit } from '../../lib/spawn.mjs';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -147,19 +148,8 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 
 	node.log = () => node.stderr;
 
-	/* Waits until the audit head carries an SM2 signature: a running node
-	 * seals quick transactions with its HMAC first and signs the head
-	 * within a second (src/domain/audit.c). */
-	node.waitSigned = async (timeoutMs = 5000) => {
-		const q =
-			"SELECT CASE WHEN (SELECT seq FROM audit_head WHERE id = 1) =" +
-			" coalesce((SELECT max(seq) FROM audit_signatures WHERE alg = 'sm2'), 0) THEN 1 ELSE 0 END AS ok";
-		for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; ) {
-			if (node.count(q) === 1) return;
-			await new Promise((r) => setTimeout(r, 50));
-		}
-		throw new Error('the audit head was not signed in time');
-	};
+	/* Waits until the audit head carries an SM2 signature (tests/lib/audit.mjs). */
+	node.waitSigned = (timeoutMs) => waitSigned(node.count, timeoutMs);
 
 	const spawnServe = () =>
 		new Promise((res, rej) => {
