@@ -1,5 +1,6 @@
 /* clock.c - the program's clock and ISO-8601 time parsing/formatting. */
 #include "base/clock.h"
+#include "base/calendar.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -106,4 +107,19 @@ time_format(int64_t t, char *out)
 	/* Years beyond 9999 are not representable; strftime bounds the output. */
 	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm) == 0)
 		out[0] = '\0';
+}
+
+void
+clock_today(char out[11])
+{
+	date_format(date_of_time(clock_now()), out);
+}
+
+int
+clock_today_ymd(void)
+{
+	int y, m, d;
+
+	date_to_ymd(date_of_time(clock_now()), &y, &m, &d);
+	return y * 10000 + m * 100 + d;
 }

@@ -26,4 +26,8 @@ int time_parse(const char *s, int64_t *out);
 /* Formats t as "YYYY-MM-DDTHH:MM:SS+08:00" (China time). out >= 32 bytes. */
 void time_format(int64_t t, char *out);
 
+/* Today in China time (by clock_now): "YYYY-MM-DD", and as YYYYMMDD. */
+void clock_today(char out[11]);
+int clock_today_ymd(void);
+
 #endif

@@ -192,15 +192,6 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 	return rc;
 }
 
-static int
-today_ymd(void)
-{
-	int y, m, d;
-
-	date_to_ymd(date_of_time(clock_now()), &y, &m, &d);
-	return y * 10000 + m * 100 + d;
-}
-
 int
 auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err)
 {
@@ -213,7 +204,7 @@ auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err
 		if (ident_normalize(in->id_number, norm, sizeof(norm)) < 0)
 			return err_set(err, ZT_EINVAL, "id_number", "length",
 				       "ID number must be 18 characters");
-		if ((rc = ident_check_id_number(norm, today_ymd(), err)) < 0)
+		if ((rc = ident_check_id_number(norm, clock_today_ymd(), err)) < 0)
 			return rc;
 		u.kind = "citizen";
 		u.id_number = norm;

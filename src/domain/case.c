@@ -626,7 +626,7 @@ case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id, struc
 	if (applicant_subject(c, by->user_id, subject, err) < 0 ||
 	    autofill_prepare(c, item_id, subject, af, err) < 0)
 		goto out;
-	date_format(date_of_time(clock_now()), t);
+	clock_today(t);
 	out = json_array();
 	for (int i = 0; i < af->n; i++) {
 		struct autofill *m = &af->a[i];

@@ -31,19 +31,12 @@ struct lic_row {
 	char revoke_reason[512];
 };
 
-static void today(char out[11]);
 static int row_load(db_conn *c, const char *identifier, struct lic_row *r, struct zt_err *err);
 static void row_free(struct lic_row *r);
 static int row_signature_ok(db_conn *c, const struct lic_row *r, const char *sig,
 			    struct zt_err *err);
 static int holder_of(db_conn *c, int64_t user_id, char kind[16], char id[32], char *name,
 		     size_t namecap, struct zt_err *err);
-
-static void
-today(char out[11])
-{
-	date_format(date_of_time(clock_now()), out);
-}
 
 /* An audit record whose data is {key: value}. */
 static int
@@ -336,7 +329,7 @@ license_issue(db_conn *c, const struct license_in *in, char identifier[LICID_MAX
 	if ((rc = licid_build(&id, identifier, err)) < 0)
 		return rc;
 
-	today(issued_on);
+	clock_today(issued_on);
 	if (valid_years > 0)
 		valid_until(issued_on, valid_years, valid_to);
 	data = json_dumps(in->data, JSON_COMPACT | JSON_SORT_KEYS);
@@ -578,7 +571,7 @@ expired(const struct lic_row *r)
 {
 	char t[11];
 
-	today(t);
+	clock_today(t);
 	return *r->valid_to && strcmp(r->valid_to, t) < 0;
 }
 
@@ -869,7 +862,7 @@ license_find_valid(db_conn *c, const char *type_code, const char *holder_id,
 	int found = 0, rc;
 
 	*view = NULL;
-	today(t);
+	clock_today(t);
 	db_stmt *s = db_prepare(c,
 				"SELECT l.identifier" LIC_FROM " WHERE l.holder_id = ?1"
 				" AND l.type_code = ?2 AND l.status = 'valid'"

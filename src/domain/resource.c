@@ -23,7 +23,6 @@ const char *const update_cycle_names[] = {"realtime",  "daily",	 "weekly", "mont
 
 static int name_index(const char *const *names, const char *s);
 static int field_name_ok(const char *s);
-static int today_ymd(void);
 
 static int
 name_index(const char *const *names, const char *s)
@@ -42,15 +41,6 @@ field_name_ok(const char *s)
 	if (n < 1 || n > 40 || s[0] < 'a' || s[0] > 'z')
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
-static int
-today_ymd(void)
-{
-	int y, m, d;
-
-	date_to_ymd(date_of_time(clock_now()), &y, &m, &d);
-	return y * 10000 + m * 100 + d;
 }
 
 static json_t *
@@ -786,7 +776,7 @@ tx_upsert(db_conn *c, void *arg, struct zt_err *err)
 	struct resource_meta *m = xmalloc(sizeof(*m));
 	size_t n = json_array_size(j->rows), i;
 	struct resource_row *rows = xcalloc(n ? n : 1, sizeof(*rows));
-	int ymd = today_ymd(), rc, done = 0;
+	int ymd = clock_today_ymd(), rc, done = 0;
 	json_t *row;
 
 	if ((rc = resource_meta_load(c, j->id, NULL, m, err)) < 0)
@@ -1162,7 +1152,7 @@ resource_import(db_conn *c, const struct principal *by, int64_t id, const char *
 {
 	struct importer *im = xcalloc(1, sizeof(*im));
 	struct csv_reader *csv = NULL;
-	int ymd = today_ymd(), rc;
+	int ymd = clock_today_ymd(), rc;
 	int64_t nread = 0;
 
 	memset(res, 0, sizeof(*res));

@@ -21,16 +21,9 @@
 
 #define SUPERVISION_DAYS 5
 
-static void today_str(char out[11]);
 static json_t *time_json(int64_t t);
 static json_t *text_or_null(db_stmt *s, int col);
 static json_t *array_text(const char *text);
-
-static void
-today_str(char out[11])
-{
-	date_format(date_of_time(clock_now()), out);
-}
 
 static json_t *
 time_json(int64_t t)
@@ -384,7 +377,7 @@ grant_admit(const struct grant_view *g, const struct principal *by, struct zt_er
 			       "your department holds no such grant");
 	if (strcmp(g->status, "active") != 0)
 		return err_set(err, ZT_EFORBIDDEN, "", "grant_revoked", "the grant was revoked");
-	today_str(today);
+	clock_today(today);
 	if (strcmp(today, g->valid_from) < 0)
 		return err_set(err, ZT_EFORBIDDEN, "", "grant_not_started",
 			       "the grant is valid from %s", g->valid_from);
@@ -768,7 +761,7 @@ share_fetch_for_case(db_conn *c, int64_t consumer_dept, const char *resource_cod
 
 	*row = NULL;
 	*grant_id = 0;
-	today_str(today);
+	clock_today(today);
 	db_stmt *s = db_prepare(
 	    c,
 	    "SELECT g.id, g.fields, g.clear_fields, g.purpose, r.id, r.code, r.fields, r.key_field,"
@@ -1113,7 +1106,7 @@ tx_request(db_conn *c, void *arg, struct zt_err *err)
 	int64_t now = clock_now(), rid = 0, gid = 0;
 	int rc;
 
-	today_str(today);
+	clock_today(today);
 	snprintf(from, sizeof(from), "%s", in->valid_from ? in->valid_from : today);
 	if ((rc = resource_meta_load(c, 0, in->resource, m, err)) < 0) {
 		if (rc == ZT_ENOTFOUND)
@@ -1535,7 +1528,7 @@ grant_json(db_stmt *s)
 	const char *status = db_col_text(s, 16), *from = db_col_text(s, 13),
 		   *to = db_col_text(s, 14);
 
-	today_str(today);
+	clock_today(today);
 	/* state: what a call through the grant would meet today. */
 	const char *state = strcmp(status, "active") != 0 ? "revoked"
 			    : strcmp(today, from) < 0	  ? "not_started"
