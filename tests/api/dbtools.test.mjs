@@ -112,7 +112,7 @@ function zt(args, env = {}) {
 }
 
 function sqlite(file, query) {
-	const r = spawnSync('sqlite3', ['-json', file, query], { encoding: 'utf8', timeout: 20000 });
+	const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-json', file, query], { encoding: 'utf8', timeout: 20000 });
 	if (r.error) throw r.error;
 	if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}`);
 	const out = r.stdout.trim();

@@ -130,7 +130,9 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 
 	node.sql = (query) => {
 		if (PG) return pgRows(dbName, query);
-		const r = spawnSync('sqlite3', ['-json', join(dataDir, 'zhengtong.db'), query], {
+		/* The node writes meanwhile (requests, its audit seal thread): wait
+		 * for its short write locks instead of failing with SQLITE_BUSY. */
+		const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(dataDir, 'zhengtong.db'), query], {
 			encoding: 'utf8',
 			timeout: 10000,
 		});
