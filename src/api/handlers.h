@@ -55,5 +55,7 @@ void h_supervision_close(struct req *r);
 
 #include "api/handlers_share.h"
 #include "api/handlers_license.h"
+#include "api/handlers_supervision.h"
+#include "api/handlers_eval.h"
 
 #endif

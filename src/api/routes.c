@@ -67,6 +67,10 @@ const struct route routes[] = {
 #include "api/routes_share.inc"
     /* E-licenses and once-only (api/licenses.c) */
 #include "api/routes_license.inc"
+    /* Complaints, supervision dashboards, service quality (api/supervision.c) */
+#include "api/routes_supervision.inc"
+    /* Capability evaluation (api/evaluation.c) */
+#include "api/routes_eval.inc"
     // clang-format on
 
     /* Last: everything else is the web portal's static files (web/). */

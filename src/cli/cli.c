@@ -71,6 +71,10 @@ static const struct command commands[] = {
     {"resource", "import", cli_resource_import, CLI_RESOURCE_IMPORT_USAGE,
      CLI_RESOURCE_IMPORT_HELP},
     {"license", "verify", cli_license_verify, CLI_LICENSE_VERIFY_USAGE, CLI_LICENSE_VERIFY_HELP},
+    {"evaluate", NULL, cli_evaluate, CLI_EVALUATE_USAGE, CLI_EVALUATE_HELP},
+    {"indicators", "import", cli_indicators_import, CLI_INDICATORS_IMPORT_USAGE,
+     CLI_INDICATORS_IMPORT_HELP},
+    {"demo", "generate", cli_demo_generate, CLI_DEMO_GENERATE_USAGE, CLI_DEMO_GENERATE_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -48,10 +48,11 @@ tx_rate(db_conn *c, void *arg, struct zt_err *err)
 	if (db_changes(c) == 0)
 		return err_set(err, ZT_ECONFLICT, "stars", "already_rated",
 			       "this case has already been rated");
-	s = db_prepare(c, "UPDATE cases SET rated = 1 WHERE id = ?1", err);
+	s = db_prepare(c, "UPDATE cases SET rated = 1, stars = ?2 WHERE id = ?1", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 2, j->stars);
 	if ((rc = db_step(s, err)) < 0)
 		return rc;
 	json_t *d = json_pack("{s:i}", "stars", j->stars);
