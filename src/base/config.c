@@ -33,6 +33,9 @@ static const struct key {
     {"rectify_days", K_INT, offsetof(struct config, rectify_days), 0},
     {"login_max_failures", K_INT, offsetof(struct config, login_max_failures), 0},
     {"login_window", K_INT, offsetof(struct config, login_window), 0},
+    {"complaint_days", K_INT, offsetof(struct config, complaint_days), 0},
+    {"eval_weights", K_STR, offsetof(struct config, eval_weights), sizeof(cfg.eval_weights)},
+    {"eval_bands", K_STR, offsetof(struct config, eval_bands), sizeof(cfg.eval_bands)},
 };
 
 static void
@@ -55,6 +58,11 @@ defaults(void)
 	cfg.rectify_days = 15;
 	cfg.login_max_failures = 5;
 	cfg.login_window = 900;
+	cfg.complaint_days = 5;
+	snprintf(cfg.eval_weights, sizeof(cfg.eval_weights), "%s",
+		 "coverage:1,guide:1,maturity:1,channels:1,effectiveness:1");
+	snprintf(cfg.eval_bands, sizeof(cfg.eval_bands), "%s",
+		 "very_high:90,high:80,medium:60,low:0");
 }
 
 static int

@@ -26,6 +26,11 @@ struct config {
 	int login_max_failures; /* login_max_failures = 5 per login_window */
 	int login_window;	/* login_window = 900 seconds */
 	char log_level[16];	/* log_level = info */
+	int complaint_days;	/* complaint_days = 5 working days to answer a complaint */
+	/* eval_weights = coverage:1,guide:1,maturity:1,channels:1,effectiveness:1 */
+	char eval_weights[256];
+	/* eval_bands = very_high:90,high:80,medium:60,low:0 (grade: lowest minimum met) */
+	char eval_bands[256];
 };
 
 extern struct config cfg;
