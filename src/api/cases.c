@@ -56,7 +56,8 @@ parse_materials(struct req *r, json_t *arr, struct case_material_in *m)
 void
 h_cases_submit(struct req *r)
 {
-	static const char *const fields[] = {"item_code", "form", "materials", NULL};
+	static const char *const fields[] = {"item_code", "form", "materials", "channel", NULL};
+	static const char *const channels[] = {"web", "mobile", NULL};
 	struct case_submit_in in;
 	struct zt_err err;
 	int64_t id;
@@ -65,6 +66,8 @@ h_cases_submit(struct req *r)
 	memset(&in, 0, sizeof(in));
 	v_only(r, r->json, "", fields);
 	in.item_code = v_str(r, r->json, "item_code", 1, 1, 40);
+	int ch = v_enum(r, r->json, "channel", 0, channels);
+	in.channel = ch < 0 ? "web" : channels[ch];
 	in.form = v_object(r, r->json, "form", 0);
 	json_t *empty = json_object();
 	if (in.form == NULL)

@@ -93,11 +93,14 @@ void
 h_sla_sweep(struct req *r)
 {
 	struct zt_err err;
-	int reqs, n = sla_sweep(&reqs, &err);
+	struct sla_counts n;
 
-	if (n < 0) {
+	err_clear(&err);
+	if (sla_sweep_counts(&n, &err) < 0) {
 		reply_err(r, &err);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:i, s:i}", "escalated", n, "escalated_requests", reqs));
+	reply_json(r, 200,
+		   json_pack("{s:i, s:i, s:i}", "escalated", n.cases, "escalated_requests",
+			     n.requests, "escalated_items", n.items));
 }

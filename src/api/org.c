@@ -42,12 +42,15 @@ h_departments(struct req *r)
 void
 h_departments_add(struct req *r)
 {
-	static const char *const fields[] = {"credit_code", "name", "name_en", "region_code", NULL};
+	static const char *const fields[] = {"credit_code", "name",	 "name_en",
+					     "region_code", "oversight", NULL};
 	struct dept_in in;
 	struct zt_err err;
 	int64_t id;
 
+	memset(&in, 0, sizeof(in));
 	v_only(r, r->json, "", fields);
+	v_bool(r, r->json, "oversight", 0, 0, &in.oversight);
 	in.credit_code = v_str(r, r->json, "credit_code", 1, 18, 18);
 	in.name = v_str(r, r->json, "name", 1, 2, 100);
 	in.name_en = v_str(r, r->json, "name_en", 0, 0, 200);
@@ -60,6 +63,7 @@ h_departments_add(struct req *r)
 		return;
 	}
 	reply_json(r, 201,
-		   json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "credit_code",
-			     in.credit_code, "name", in.name, "region_code", in.region_code));
+		   json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)id, "credit_code",
+			     in.credit_code, "name", in.name, "region_code", in.region_code,
+			     "oversight", in.oversight));
 }

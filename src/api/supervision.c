@@ -1,31 +1,81 @@
-/* supervision.c - the supervisor's list of 督办 items and closing them. */
+/* supervision.c - the supervisor's 督办 items, their dashboard and closing
+ * them; public complaints (投诉/线索) and the public service-quality figures. */
 #include "api/handlers.h"
 #include "http/req.h"
 #include "http/validate.h"
+#include "domain/complaint.h"
+#include "domain/quality.h"
 #include "domain/supervise.h"
+#include "base/ident.h"
 
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+
+static const char *const kinds[] = {"overdue",	     "bad_rating", "complaint",
+				    "share_overdue", "escalated",  NULL};
+static const char *const statuses[] = {"open", "closed", NULL};
+static const char *const scopes[] = {"dept", "region", NULL};
+static const char *const abouts[] = {"item", "case", "department", NULL};
+
+/* A query-string enum: its index, -1 when absent (or with a field error
+ * when not among allowed). */
+static int
+q_enum(struct req *r, const char *key, const char *const *allowed, const char *list)
+{
+	const char *s = q_str(r, key, 16);
+
+	if (s == NULL)
+		return -1;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(allowed[i], s) == 0)
+			return i;
+	req_field_error(r, key, "enum", "%s", list);
+	return -1;
+}
+
+static enum supervise_scope
+q_scope(struct req *r)
+{
+	return q_enum(r, "scope", scopes, "dept or region") == 1 ? SCOPE_REGION : SCOPE_DEPT;
+}
 
 void
 h_supervision_list(struct req *r)
 {
 	struct zt_err err;
 	int64_t limit;
-	const char *status = q_str(r, "status", 10);
-	const char *kind = q_str(r, "kind", 16);
+	int st = q_enum(r, "status", statuses, "open or closed");
+	int kind =
+	    q_enum(r, "kind", kinds, "overdue, bad_rating, complaint, share_overdue or escalated");
+	enum supervise_scope scope = q_scope(r);
 
-	if (status && strcmp(status, "open") != 0 && strcmp(status, "closed") != 0)
-		req_field_error(r, "status", "enum", "open or closed");
-	if (kind && strcmp(kind, "overdue") != 0 && strcmp(kind, "bad_rating") != 0 &&
-	    strcmp(kind, "complaint") != 0 && strcmp(kind, "share_overdue") != 0)
-		req_field_error(r, "kind", "enum",
-				"overdue, bad_rating, complaint or share_overdue");
 	q_int(r, "limit", 1, 100, 50, &limit);
 	const char *cursor = q_str(r, "cursor", 24);
 	if (reply_if_invalid(r))
 		return;
 	err_clear(&err);
-	json_t *o = supervise_list_json(req_db(r), &r->who, status, kind, (int)limit, cursor, &err);
+	json_t *o = supervise_list_json(req_db(r), &r->who, scope, st < 0 ? NULL : statuses[st],
+					kind < 0 ? NULL : kinds[kind], (int)limit, cursor, &err);
+	if (o == NULL) {
+		reply_err(r, &err);
+		return;
+	}
+	reply_json(r, 200, o);
+}
+
+void
+h_supervision_summary(struct req *r)
+{
+	struct zt_err err;
+	enum supervise_scope scope = q_scope(r);
+
+	if (reply_if_invalid(r))
+		return;
+	err_clear(&err);
+	json_t *o = supervise_summary_json(req_db(r), &r->who, scope, &err);
 	if (o == NULL) {
 		reply_err(r, &err);
 		return;
@@ -52,4 +102,160 @@ h_supervision_close(struct req *r)
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "closed"));
+}
+
+/* ==== complaints ==== */
+
+/* Who is filing, for the rate limit: the peer's address, or behind the
+ * local reverse proxy (a loopback peer) its X-Real-IP, which the proxy sets
+ * itself (deploy/nginx). */
+static void
+client_key(struct req *r, char out[64])
+{
+	const union MHD_ConnectionInfo *ci =
+	    r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	int loopback = 0;
+
+	snprintf(out, 64, "unknown");
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, out, 64);
+		loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, 64);
+		loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	const char *real = loopback ? req_header(r, "X-Real-IP") : NULL;
+	if (real && *real && strlen(real) < 64 &&
+	    strspn(real, "0123456789abcdefABCDEF.:") == strlen(real))
+		snprintf(out, 64, "%s", real);
+}
+
+void
+h_complaints_submit(struct req *r)
+{
+	static const char *const fields[] = {"about",	"item_id",	"case_no",	 "dept_id",
+					     "content", "contact_name", "contact_phone", NULL};
+	struct complaint_in in;
+	struct zt_err err;
+	char client[64];
+	json_t *out;
+
+	memset(&in, 0, sizeof(in));
+	v_only(r, r->json, "", fields);
+	int about = v_enum(r, r->json, "about", 1, abouts);
+	in.about = about < 0 ? NULL : abouts[about];
+	/* The subject the about names, and no other. */
+	static const char *const subjects[] = {"item_id", "case_no", "dept_id"};
+	for (int i = 0; i < 3; i++)
+		if (i != about && about >= 0 && json_object_get(r->json, subjects[i]))
+			req_field_error(r, subjects[i], "not_allowed", "not used for about=%s",
+					in.about);
+	if (about == 0)
+		v_int(r, r->json, "item_id", 1, 1, INT64_MAX, 0, &in.item_id);
+	else if (about == 1)
+		in.case_no = v_str(r, r->json, "case_no", 1, 1, 40);
+	else if (about == 2)
+		v_int(r, r->json, "dept_id", 1, 1, INT64_MAX, 0, &in.dept_id);
+	in.content = v_str(r, r->json, "content", 1, COMPLAINT_CONTENT_MIN, COMPLAINT_CONTENT_MAX);
+	in.contact_name = v_str(r, r->json, "contact_name", 0, 1, COMPLAINT_NAME_MAX);
+	in.contact_phone = v_str(r, r->json, "contact_phone", 0, 1, 20);
+	if (in.contact_phone && ident_check_phone(in.contact_phone, &err) < 0)
+		req_field_error(r, "contact_phone", "format", "a mainland mobile number");
+	if (reply_if_invalid(r))
+		return;
+	/* The contact rule before the limit: a refused complaint costs nothing. */
+	err_clear(&err);
+	if (!complaint_signed_in(&r->who) &&
+	    (in.contact_name == NULL || in.contact_phone == NULL)) {
+		err_set(&err, ZT_ERULE, in.contact_name ? "contact_phone" : "contact_name",
+			"required",
+			"a complaint without signing in needs a contact name and phone");
+		reply_err(r, &err);
+		return;
+	}
+	client_key(r, client);
+	int wait = complaint_rate_take(client);
+	if (wait > 0) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%d", wait);
+		req_add_header(r, "Retry-After", secs);
+		reply_problem(r, 429, "rate_limited", "too many complaints from this address");
+		return;
+	}
+	err_clear(&err);
+	if (complaint_submit(&r->who, &in, &out, &err) < 0) {
+		reply_err(r, &err);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof(loc), "/api/v1/complaints/%s",
+		 json_string_value(json_object_get(out, "no")));
+	req_add_header(r, "Location", loc);
+	reply_json(r, 201, out);
+}
+
+void
+h_complaints_public(struct req *r)
+{
+	struct zt_err err;
+	int64_t limit, dept;
+	int st = q_enum(r, "status", statuses, "open or closed");
+
+	q_int(r, "dept_id", 1, INT64_MAX, 0, &dept);
+	q_int(r, "limit", 1, 100, 20, &limit);
+	const char *cursor = q_str(r, "cursor", 64);
+	if (reply_if_invalid(r))
+		return;
+	err_clear(&err);
+	json_t *o = complaint_public_list_json(req_db(r), dept, st < 0 ? NULL : statuses[st],
+					       (int)limit, cursor, &err);
+	if (o == NULL) {
+		reply_err(r, &err);
+		return;
+	}
+	reply_json(r, 200, o);
+}
+
+void
+h_complaints_get(struct req *r)
+{
+	struct zt_err err;
+	const char *no = r->nparams > 0 ? r->params[0] : "";
+
+	err_clear(&err);
+	if (strlen(no) > 24) {
+		reply_problem(r, 404, "not_found", "no such complaint");
+		return;
+	}
+	json_t *o = complaint_public_json(req_db(r), no, &err);
+	if (o == NULL) {
+		reply_err(r, &err);
+		return;
+	}
+	reply_json(r, 200, o);
+}
+
+/* ==== service quality ==== */
+
+void
+h_quality(struct req *r)
+{
+	struct zt_err err;
+	const char *region = q_str(r, "region", 6);
+	const char *period = q_str(r, "period", 7);
+
+	if (region && ident_check_region_code(region, &err) < 0)
+		req_field_error(r, "region", "format", "a 6-digit region code");
+	if (reply_if_invalid(r))
+		return;
+	err_clear(&err);
+	json_t *o = quality_json(req_db(r), region, period, &err);
+	if (o == NULL) {
+		reply_err(r, &err);
+		return;
+	}
+	reply_json(r, 200, o);
 }

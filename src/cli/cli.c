@@ -449,15 +449,17 @@ cmd_sla_sweep(int argc, char **argv)
 	if (cli_setup(0) < 0)
 		return 1;
 	err_clear(&err);
-	int reqs, n = sla_sweep(&reqs, &err);
-	if (n < 0) {
+	struct sla_counts n;
+	if (sla_sweep_counts(&n, &err) < 0) {
 		fprintf(stderr, "sla sweep: %s\n", err.msg);
 		cli_teardown();
 		return 1;
 	}
-	printf("escalated %d overdue case(s)\n", n);
-	if (reqs > 0)
-		printf("escalated %d overdue share request(s)\n", reqs);
+	printf("escalated %d overdue case(s)\n", n.cases);
+	if (n.requests > 0)
+		printf("escalated %d overdue share request(s)\n", n.requests);
+	if (n.items > 0)
+		printf("escalated %d overdue supervision item(s) to the region above\n", n.items);
 	cli_teardown();
 	return 0;
 }

@@ -3,8 +3,28 @@
 #define ZT_DEMO_CLI_H
 
 #define CLI_DEMO_GENERATE_USAGE                                                                    \
-	"zhengtong demo generate --regions N --cases M [--config FILE]"
-#define CLI_DEMO_GENERATE_HELP "Generates synthetic operations (not yet built)."
+	"zhengtong demo generate --regions N --cases M [--parent CODE] [--seed S]\n"               \
+	"                        [--months K] [--config FILE]"
+#define CLI_DEMO_GENERATE_HELP                                                                       \
+	"Fills the node with synthetic operations for the evaluation and benchmarks: the first\n"    \
+	"N child regions (by code) of --parent (default 000000, the provinces) each get an\n"        \
+	"oversight office (政务服务管理办公室) and 4-6 bureaus with valid credit codes, a " \
+	"clerk,\n"                                                                                   \
+	"a reviewer and a supervisor per department (synthetic accounts that cannot sign in),\n"     \
+	"a required item list (40-80 codes) of which a share is published with full guides\n"        \
+	"(some deliberately incomplete), GDP and budget revenue per capita for this year and\n"      \
+	"last (indicator_values, source 'demo generate'), and citizens (valid ID numbers,\n"         \
+	"cannot sign in). Then M cases (0-100000000) spread over the regions and the K months\n"     \
+	"(1-120, default 12) before now (ZT_NOW), with channels, realistic working-day delays,\n"    \
+	"some overdue or late, visits, once-only exemptions, ratings for about 40% of finished\n"    \
+	"cases and bad-rating supervision items, part of them closed. A latent quality per\n"        \
+	"region, tied to its economy with noise (a few regions far above or below it), drives\n"     \
+	"all of this. Deterministic for a given --seed (default 1), ZT_NOW and database.\n"          \
+	"Rows are written in bulk (50000 cases per transaction, progress on stderr); one audit\n"    \
+	"record (demo.generate, no actor) summarises the run instead of one per row, and case\n"     \
+	"forms are {\"synthetic\":true} (no case events or uploaded files; item codes carry\n"       \
+	"an S, e.g. 110000-SCJG-XK-S001). Refuses regions it has generated into before. Exit 0,\n"   \
+	"1 when it fails, 2 for bad arguments."
 int cli_demo_generate(int argc, char **argv);
 
 #endif

@@ -780,13 +780,14 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	set_clock(&r, today, cfg.accept_days);
 
 	char *form = json_dumps(in->form, JSON_COMPACT);
-	db_stmt *s = db_prepare(c,
-				"INSERT INTO cases (item_id, dept_id, applicant_id, state, form,"
-				" submitted_at, promised_days, phase, clock_start, clock_limit,"
-				" due_day, due_at, warn_at, updated_at, idem_key, idem_hash)"
-				" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14,?15)"
-				" RETURNING id",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "INSERT INTO cases (item_id, dept_id, applicant_id, state, form,"
+		       " submitted_at, promised_days, phase, clock_start, clock_limit,"
+		       " due_day, due_at, warn_at, updated_at, idem_key, idem_hash, channel)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14,?15,?16)"
+		       " RETURNING id",
+		       err);
 	if (s == NULL) {
 		free(form);
 		return err->code;
@@ -806,6 +807,7 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_int(s, 13, r.warn_at);
 	db_bind_text(s, 14, in->idem_key);
 	db_bind_text(s, 15, in->idem_key ? j->fingerprint : NULL);
+	db_bind_text(s, 16, in->channel ? in->channel : "web");
 	free(form);
 	rc = db_step(s, err);
 	if (rc == DB_ROW)
@@ -1127,7 +1129,8 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 	    c,
 	    "SELECT c.case_no, c.form, c.submitted_at, c.accepted_at, c.decided_at,"
 	    " c.delivered_at, i.id, i.code, i.name, i.max_visits, d.id, d.name, d.name_en,"
-	    " u.id, u.name, u.kind, c.exempted FROM cases c JOIN service_items i ON i.id = "
+	    " u.id, u.name, u.kind, c.exempted, c.channel FROM cases c"
+	    " JOIN service_items i ON i.id = "
 	    "c.item_id"
 	    " JOIN departments d ON d.id = c.dept_id JOIN users u ON u.id = c.applicant_id"
 	    " WHERE c.id = ?1",
@@ -1154,6 +1157,7 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 		      deadline_json(&r, now), "visits", "count", r.visits, "max",
 		      (json_int_t)db_col_int(s, 9));
 	json_object_set_new(o, "exempted", json_integer(db_col_int(s, 16)));
+	json_object_set_new(o, "channel", json_string(db_col_text(s, 17)));
 	db_reset(s);
 
 	a = json_array();

@@ -53,6 +53,7 @@ struct case_submit_in {
 	struct case_material_in materials[CASE_MAX_MATERIALS];
 	int nmaterials;
 	const char *idem_key; /* may be NULL */
+	const char *channel;  /* how it came in: "web", "mobile", ...; NULL = "web" */
 };
 
 struct case_action_in {

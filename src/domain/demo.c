@@ -3,6 +3,7 @@
 #include "domain/demo.h"
 #include "domain/auth.h"
 #include "domain/case.h"
+#include "domain/complaint.h"
 #include "domain/files.h"
 #include "domain/org.h"
 #include "domain/service.h"
@@ -18,16 +19,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* oversight: the region's supervision office (its supervisors see the
+ * region below and receive the overdue supervision items of the level below). */
 static const struct demo_dept {
 	const char *key, *name, *name_en, *region, *org8;
+	int oversight;
 } depts[] = {
-    {"zw", "南明区政务服务管理办公室", "Nanming Government Services Office", "520102", "00091101"},
+    {"zw", "南明区政务服务管理办公室", "Nanming Government Services Office", "520102", "00091101",
+     1},
     {"scjg", "南明区市场监督管理局", "Nanming Administration for Market Regulation", "520102",
-     "00091102"},
+     "00091102", 0},
     {"rs", "南明区人力资源和社会保障局", "Nanming Human Resources and Social Security Bureau",
-     "520102", "00091103"},
-    {"mz", "南明区民政局", "Nanming Civil Affairs Bureau", "520102", "00091104"},
-    {"wj", "贵阳市卫生健康委员会", "Guiyang Health Commission", "520100", "00091105"},
+     "520102", "00091103", 0},
+    {"mz", "南明区民政局", "Nanming Civil Affairs Bureau", "520102", "00091104", 0},
+    {"wj", "贵阳市卫生健康委员会", "Guiyang Health Commission", "520100", "00091105", 0},
+    {"gy", "贵阳市政务服务管理办公室", "Guiyang Government Services Office", "520100", "00091106",
+     1},
 };
 
 static const struct demo_official {
@@ -52,6 +59,7 @@ static const struct demo_official {
     {"mz.data", "数据专员 何静", "mz", ROLE_DATA_OFFICER},
     {"wj.clerk", "受理员 朱琳", "wj", ROLE_CLERK | ROLE_REVIEWER},
     {"wj.admin", "事项管理员 胡军", "wj", ROLE_DEPT_ADMIN},
+    {"gy.supervisor", "督查专员 林涛", "gy", ROLE_SUPERVISOR},
 };
 
 struct demo_item {
@@ -429,6 +437,31 @@ out:
 	return rc;
 }
 
+/* An anonymous complaint about 食品经营许可, left open for scjg.supervisor. */
+static int
+demo_complaint(struct zt_err *err)
+{
+	struct principal anon;
+	struct service_ref ref;
+	json_t *out = NULL;
+	int rc;
+
+	memset(&anon, 0, sizeof(anon));
+	if ((rc = service_ref_by_code(db_cli_conn(), "520102-SCJG-XK-002", &ref, err)) < 0)
+		return rc;
+	struct complaint_in in = {
+	    .about = "item",
+	    .item_id = ref.id,
+	    .content =
+		"网上申请食品经营许可后一直显示待受理，打电话咨询也没有人说明原因，希望尽快处理。",
+	    .contact_name = "陈先生",
+	    .contact_phone = "13700001111",
+	};
+	rc = complaint_submit(&anon, &in, &out, err);
+	json_decref(out);
+	return rc;
+}
+
 int
 demo_create(int verbose, struct zt_err *err)
 {
@@ -439,11 +472,13 @@ demo_create(int verbose, struct zt_err *err)
 	for (size_t i = 0; i < sizeof(depts) / sizeof(depts[0]); i++) {
 		struct dept_in in;
 		char cc[19];
+		memset(&in, 0, sizeof(in));
 		credit_code("11", depts[i].region, depts[i].org8, cc);
 		in.credit_code = cc;
 		in.name = depts[i].name;
 		in.name_en = depts[i].name_en;
 		in.region_code = depts[i].region;
+		in.oversight = depts[i].oversight;
 		if ((rc = org_add_department(NULL, &in, &dept_ids[i], err)) < 0)
 			return rc;
 	}
@@ -540,7 +575,7 @@ demo_create(int verbose, struct zt_err *err)
 	if (rc >= 0)
 		rc = demo_case("520102-MZ-GF-001", idn, NULL, NULL, err);
 	json_decref(shop);
-	if (rc < 0)
+	if (rc < 0 || (rc = demo_complaint(err)) < 0)
 		return rc;
 	if ((rc = db_write(mark, NULL, err)) < 0)
 		return rc;

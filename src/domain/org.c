@@ -145,8 +145,8 @@ tx_add_dept(db_conn *c, void *arg, struct zt_err *err)
 			       "a department with this credit code exists");
 	s = db_prepare(
 	    c,
-	    "INSERT INTO departments (credit_code, name, name_en, region_code, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+	    "INSERT INTO departments (credit_code, name, name_en, region_code, created_at,"
+	    " oversight) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
 	    err);
 	if (s == NULL)
 		return err->code;
@@ -155,6 +155,7 @@ tx_add_dept(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 3, j->in->name_en ? j->in->name_en : "");
 	db_bind_text(s, 4, j->in->region_code);
 	db_bind_int(s, 5, clock_now());
+	db_bind_int(s, 6, j->in->oversight ? 1 : 0);
 	rc = db_step(s, err);
 	if (rc == DB_ROW)
 		j->id = db_col_int(s, 0);
@@ -164,6 +165,8 @@ tx_add_dept(db_conn *c, void *arg, struct zt_err *err)
 	snprintf(obj, sizeof(obj), "department:%lld", (long long)j->id);
 	json_t *d = json_pack("{s:s, s:s, s:s}", "credit_code", j->in->credit_code, "name",
 			      j->in->name, "region_code", j->in->region_code);
+	if (j->in->oversight)
+		json_object_set_new(d, "oversight", json_true());
 	rc = audit_append(c, j->by, "department.create", obj, d, err);
 	json_decref(d);
 	return rc;
@@ -216,7 +219,8 @@ org_departments_json(db_conn *c, const char *region, struct zt_err *err)
 	json_t *a = json_array();
 	db_stmt *s =
 	    db_prepare(c,
-		       "SELECT d.id, d.credit_code, d.name, d.name_en, d.region_code, r.name"
+		       "SELECT d.id, d.credit_code, d.name, d.name_en, d.region_code, r.name,"
+		       " d.oversight"
 		       " FROM departments d JOIN regions r ON r.code = d.region_code"
 		       " WHERE CAST(?1 AS TEXT) IS NULL OR d.region_code = ?1 ORDER BY d.id",
 		       err);
@@ -226,12 +230,12 @@ org_departments_json(db_conn *c, const char *region, struct zt_err *err)
 	}
 	db_bind_text(s, 1, region);
 	while (db_step(s, err) == DB_ROW)
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-						   (json_int_t)db_col_int(s, 0), "credit_code",
-						   db_col_text(s, 1), "name", db_col_text(s, 2),
-						   "name_en", db_col_text(s, 3), "region_code",
-						   db_col_text(s, 4), "region_name",
-						   db_col_text(s, 5)));
+		json_array_append_new(
+		    a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+				 (json_int_t)db_col_int(s, 0), "credit_code", db_col_text(s, 1),
+				 "name", db_col_text(s, 2), "name_en", db_col_text(s, 3),
+				 "region_code", db_col_text(s, 4), "region_name", db_col_text(s, 5),
+				 "oversight", db_col_int(s, 6) == 1));
 	db_reset(s);
 	return a;
 }

@@ -14,6 +14,8 @@ struct dept_in {
 	const char *name;
 	const char *name_en;
 	const char *region_code;
+	int oversight; /* 1: the region's supervision office (督查室), whose
+			* supervisors see the region and receive escalations */
 };
 
 /* Inserts the national root, the 31 provinces and the demo province's

@@ -1,5 +1,5 @@
 /* sla.c - escalating overdue cases (and share requests) to the department's
- * supervisor. */
+ * supervisor, and overdue supervision items to the region above. */
 #include "domain/sla.h"
 #include "domain/case.h"
 #include "domain/share.h"
@@ -102,6 +102,22 @@ tx_sweep_share(db_conn *c, void *arg, struct zt_err *err)
 	return 0;
 }
 
+/* Supervision items open past their deadline (supervise.h). */
+static int
+tx_sweep_items(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct sweep_job *j = arg;
+	int n;
+
+	j->found = 0;
+	if (!sweep_lock(c, err))
+		return 0;
+	if ((n = supervise_escalate_overdue(c, SWEEP_BATCH, SUPERVISION_DAYS, &j->found, err)) < 0)
+		return n;
+	j->opened += n;
+	return 0;
+}
+
 /* Runs fn in transactions of up to SWEEP_BATCH items until none are left. */
 static int
 sweep_all(db_job_fn fn, struct zt_err *err)
@@ -121,20 +137,32 @@ sweep_all(db_job_fn fn, struct zt_err *err)
 }
 
 int
+sla_sweep_counts(struct sla_counts *out, struct zt_err *err)
+{
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if ((n = sweep_all(tx_sweep, err)) < 0)
+		return n;
+	out->cases = n;
+	if ((n = sweep_all(tx_sweep_share, err)) < 0)
+		return n;
+	out->requests = n;
+	if ((n = sweep_all(tx_sweep_items, err)) < 0)
+		return n;
+	out->items = n;
+	return 0;
+}
+
+int
 sla_sweep(int *requests, struct zt_err *err)
 {
-	int cases = sweep_all(tx_sweep, err), shares;
+	struct sla_counts n;
+	int rc = sla_sweep_counts(&n, err);
 
 	if (requests)
-		*requests = 0;
-	if (cases < 0)
-		return cases;
-	shares = sweep_all(tx_sweep_share, err);
-	if (shares < 0)
-		return shares;
-	if (requests)
-		*requests = shares;
-	return cases;
+		*requests = rc < 0 ? 0 : n.requests;
+	return rc < 0 ? rc : n.cases;
 }
 
 static struct ticker sweeper;
@@ -152,12 +180,17 @@ tick(void *unused)
 			log_warn("calendar reload failed: %s", err.msg);
 		db_read_release(rc);
 	}
-	int reqs, n = sla_sweep(&reqs, &err);
-	if (n < 0)
+	struct sla_counts n;
+	if (sla_sweep_counts(&n, &err) < 0) {
 		log_warn("sla sweep failed: %s", err.msg);
-	else if (n > 0 || reqs > 0)
+		return;
+	}
+	if (n.cases > 0 || n.requests > 0)
 		log_info("sla sweep: %d overdue case(s) and %d overdue share request(s) escalated",
-			 n, reqs);
+			 n.cases, n.requests);
+	if (n.items > 0)
+		log_info("sla sweep: %d overdue supervision item(s) escalated to the region above",
+			 n.items);
 }
 
 int

@@ -3,7 +3,8 @@
  *
  * Test plan (frozen clock, server restarted to move it; background sweep off):
  *   T0 = Mon 2026-03-02 00:30 (+08:00; still Sunday in UTC). The demo data
- *   holds five open cases (rs: one submitted, one accepted; mz: two
+ *   holds an open complaint about 食品经营许可 (its 'complaint' item due
+ *   2026-03-09, the only supervision item at T0), five open cases (rs: one submitted, one accepted; mz: two
  *   submitted; scjg: one submitted), a conditional share request pending
  *   with 民政局 (due 2026-03-16) and one approved (closed) case, all made at
  *   T0.
@@ -26,6 +27,10 @@
  *      share_overdue); a second sweep escalates 0; the API sweep escalates 0.
  *      supervision_items has exactly one 'overdue' row per overdue case, owned
  *      by the department's supervisor, due 5 working days later (2026-03-27).
+ *      The same sweep prints "escalated 2 overdue supervision item(s) to the
+ *      region above": the item opened on 03-06 and the demo complaint's go
+ *      to 贵阳市政务服务管理办公室 (gy.supervisor, due 03-27); the API sweep
+ *      then answers escalated_items 0.
  *   4. rs.supervisor sees exactly the rs items via GET /api/v1/supervision
  *      (filters kind/status); zw.supervisor (no cases) sees none.
  *   5. A's history has exactly one "escalate" event (actor system).
@@ -40,7 +45,9 @@
  *      outcome -> 400; the row is unchanged by the refusals.
  *   8b. With ZT_SLA_INTERVAL set, the server sweeps by itself at start: on
  *      Thu 04-30 the 8 applications of step 3 (due 03-27) are escalated once,
- *      and the log says so.
+ *      and the log says so; the six items opened on 03-20 go up to 贵阳 (log
+ *      line of its own) and 贵阳's two escalated items, with no office above,
+ *      are only marked.
  *   9. Across the new year (a second node at Mon 2025-12-29 09:00): 元旦
  *      2026-01-01..03 are skipped and Sunday 2026-01-04 (调休) counts, so a
  *      3-working-day promise accepted on 12-29 is due on that Sunday and the
@@ -106,7 +113,10 @@ describe('SLA escalation and supervision', () => {
 		const r = sweep();
 		assert.equal(r.code, 0, r.stderr);
 		assert.equal(r.stdout, 'escalated 0 overdue case(s)\n');
-		assert.equal(node.count('SELECT count(*) FROM supervision_items'), 0);
+		/* Only the demo's complaint (due Mon 03-09) is open. */
+		assert.deepEqual(node.sql('SELECT kind, due_day FROM supervision_items'), [
+			{ kind: 'complaint', due_day: Date.UTC(2026, 2, 9) / 86400000 },
+		]);
 	});
 
 	it('shows the warning timer on the last working day before the deadline', async () => {
@@ -171,7 +181,14 @@ describe('SLA escalation and supervision', () => {
 		]);
 		assert.deepEqual(subs.map((r) => r.status), Array(8).fill(201));
 		assert.equal(first.code, 0, first.stderr);
-		assert.equal(first.stdout, 'escalated 5 overdue case(s)\nescalated 1 overdue share request(s)\n');
+		/* Also raised to 贵阳市政务服务管理办公室 (the oversight office above
+		 * 南明区): the item opened on 03-06 (due 03-13) and the demo
+		 * complaint (due 03-09). */
+		assert.equal(
+			first.stdout,
+			'escalated 5 overdue case(s)\nescalated 1 overdue share request(s)\n' +
+				'escalated 2 overdue supervision item(s) to the region above\n',
+		);
 		const v = node.cli(['audit', 'verify']);
 		assert.equal(v.code, 0, v.stdout + v.stderr);
 		const second = sweep();
@@ -180,7 +197,23 @@ describe('SLA escalation and supervision', () => {
 		const admin = await login(node.url, 'admin');
 		const viaApi = await post('/api/v1/sla/sweep', admin, {});
 		assert.equal(viaApi.status, 200, viaApi.text);
-		assert.deepEqual(viaApi.json, { escalated: 0, escalated_requests: 0 });
+		assert.deepEqual(viaApi.json, { escalated: 0, escalated_requests: 0, escalated_items: 0 });
+		assert.deepEqual(
+			node.sql(
+				'SELECT p.kind AS parent, d.name AS dept, u.login AS owner, s.status, s.due_day,' +
+					' p.escalated_at IS NOT NULL AS marked FROM supervision_items s' +
+					' JOIN supervision_items p ON p.id = s.parent_id JOIN departments d ON d.id = s.dept_id' +
+					" JOIN users u ON u.id = s.owner_id WHERE s.kind = 'escalated' ORDER BY s.id",
+			),
+			['complaint', 'overdue'].map((parent) => ({
+				parent,
+				dept: '贵阳市政务服务管理办公室',
+				owner: 'gy.supervisor',
+				status: 'open',
+				due_day: Date.UTC(2026, 2, 27) / 86400000,
+				marked: 1,
+			})),
+		);
 
 		const rows = node.sql(
 			"SELECT s.case_id, s.status, c.state FROM supervision_items s" +
@@ -202,9 +235,10 @@ describe('SLA escalation and supervision', () => {
 		assert.deepEqual(owner, [{ login: 'rs.supervisor' }]);
 		assert.equal(
 			node.count("SELECT count(*) FROM audit_log WHERE action = 'supervision.open'"),
-			7,
-			'six overdue cases and the share request',
+			10,
+			'six overdue cases, the share request, the demo complaint and two escalations',
 		);
+		assert.equal(node.count("SELECT count(*) FROM audit_log WHERE action = 'supervision.escalate'"), 2);
 		/* The demo's conditional request (人社局 asks 民政局 for marriage records,
 		 * due 2026-03-16) went unanswered: one share_overdue item for 民政局. */
 		assert.deepEqual(
@@ -245,6 +279,12 @@ describe('SLA escalation and supervision', () => {
 				owner: '督查员 吴霞',
 				case_id: caseA,
 				case_no: caseANo,
+				closed_at: null,
+				dept_id: 3,
+				dept_name: '南明区人力资源和社会保障局',
+				parent_id: null,
+				escalated_at: null,
+				escalated_to: null,
 			},
 		);
 		const k = await get('/api/v1/supervision?kind=bad_rating', sup);
@@ -392,6 +432,18 @@ describe('SLA escalation and supervision', () => {
 		}
 		assert.equal(n, was + 8);
 		assert.match(node.log(), /sla sweep: 8 overdue case\(s\) and 0 overdue share request\(s\) escalated/);
+		/* The five overdue items and the share_overdue item opened on 03-20 (due
+		 * 03-27) go up to 贵阳; the two escalated ones 贵阳 holds have no office
+		 * above (贵州省 has none here): marked, nothing opened. */
+		assert.match(node.log(), /sla sweep: 6 overdue supervision item\(s\) escalated to the region above/);
+		assert.equal(node.count("SELECT count(*) FROM supervision_items WHERE kind = 'escalated'"), 8);
+		assert.equal(
+			node.count(
+				"SELECT count(*) FROM supervision_items WHERE kind = 'escalated' AND escalated_at IS NOT NULL" +
+					" AND NOT EXISTS (SELECT 1 FROM supervision_items c WHERE c.parent_id = supervision_items.id)",
+			),
+			2,
+		);
 		const r = node.cli(['sla', 'sweep']);
 		assert.equal(r.stdout, 'escalated 0 overdue case(s)\n');
 	});

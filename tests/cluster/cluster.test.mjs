@@ -37,7 +37,9 @@
  *      two `zhengtong sla sweep` runs and 3 more seconds of sweeps by both
  *      change nothing; the escalations reported by the processes' logs and
  *      the CLI runs add up to exactly that number (one sweep at a time: no
- *      double work, no failed sweep); the audit chain verifies.
+ *      double work, no failed sweep); the demo complaint's item (the only
+ *      supervision item at T0, due 03-09) is raised to the region above
+ *      exactly once, reported once; the audit chain verifies.
  *  10. A is killed (SIGKILL) in the middle of 300 GET requests through nginx
  *      (16 at a time): all 300 are 200; afterwards 10 submissions through
  *      nginx are 201, all served by B; the chain still verifies and stays
@@ -394,7 +396,11 @@ describe('two app processes on one PostgreSQL behind nginx', { timeout: 600000 }
 			`SELECT id FROM cases WHERE phase <> 'closed' AND paused_on IS NULL AND due_at < ${tl} ORDER BY id`,
 		).map((r) => Number(r.id));
 		assert.ok(due.length >= 200, `${due.length} cases are overdue at TL`);
-		assert.equal(count('SELECT count(*) FROM supervision_items'), 0, 'nothing escalated at T0');
+		assert.deepEqual(
+			sql('SELECT kind FROM supervision_items'),
+			[{ kind: 'complaint' }],
+			'nothing escalated at T0 (the demo complaint only, due 03-09)',
+		);
 		const events0 = count("SELECT count(*) FROM case_events WHERE action = 'escalate'");
 		assert.equal(events0, 0);
 
@@ -421,10 +427,16 @@ describe('two app processes on one PostgreSQL behind nginx', { timeout: 600000 }
 		assert.deepEqual(ev.filter((r) => Number(r.n) !== 1), [], 'one escalate event per case');
 
 		const reported = (p) => [...p.log().matchAll(/sla sweep: (\d+) overdue case\(s\) and \d+ overdue share request\(s\) escalated/g)].reduce((s, m) => s + Number(m[1]), 0);
-		const byCli = cliRuns.map((r) => Number(/^escalated (\d+) overdue case\(s\)\n$/.exec(r.stdout)?.[1] ?? NaN));
+		const cliLine = /^escalated (\d+) overdue case\(s\)\n(?:escalated (\d+) overdue supervision item\(s\) to the region above\n)?$/;
+		const byCli = cliRuns.map((r) => Number(cliLine.exec(r.stdout)?.[1] ?? NaN));
 		const total = reported(A) + reported(B) + byCli[0] + byCli[1];
 		t.slaSplit = `A ${reported(A)} / B ${reported(B)} / cli ${byCli.join('+')}`;
 		assert.equal(total, due.length, `escalations reported: ${t.slaSplit}`);
+		/* The demo complaint, overdue at TL, is raised to 贵阳 exactly once. */
+		assert.equal(count("SELECT count(*) FROM supervision_items WHERE kind = 'escalated'"), 1);
+		const raised = (p) => [...p.log().matchAll(/sla sweep: (\d+) overdue supervision item\(s\) escalated/g)].reduce((s, m) => s + Number(m[1]), 0);
+		const raisedByCli = cliRuns.reduce((s, r) => s + Number(cliLine.exec(r.stdout)?.[2] ?? 0), 0);
+		assert.equal(raised(A) + raised(B) + raisedByCli, 1, 'one escalation reported');
 		for (const p of [A, B]) assert.doesNotMatch(p.log(), /sla sweep failed/, `${p.name}: ${p.log().slice(-1500)}`);
 		const v = verify();
 		assert.equal(v.code, 0, v.stdout + v.stderr);

@@ -22,6 +22,9 @@ import * as apikeys from './pages/apikeys.js';
 import * as access from './pages/access.js';
 import * as licenses from './pages/licenses.js';
 import * as verify from './pages/verify.js';
+import * as evaluation from './pages/evaluation.js';
+import * as quality from './pages/quality.js';
+import * as complaints from './pages/complaints.js';
 
 /* ---- who is signed in ---- */
 
@@ -97,11 +100,16 @@ const routes = [
 	{ path: '/licenses/:identifier', page: licenses, view: 'detail', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
 	{ path: '/licenses/:identifier/print', page: licenses, view: 'print', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
 	{ path: '/verify', page: verify, allow: ALL },
+	{ path: '/evaluation', page: evaluation, view: 'dashboard', allow: ALL },
+	{ path: '/evaluation/regions/:code', page: evaluation, view: 'region', allow: ALL },
+	{ path: '/quality', page: quality, allow: ALL },
+	{ path: '/complaints', page: complaints, view: 'list', allow: ALL },
+	{ path: '/complaints/new', page: complaints, view: 'new', allow: ALL },
 ];
 
 /* Route parameters are numbers, except a license identifier (GB/T 36904:
  * digits, capital letters and dots). */
-const PARAM_RE = { identifier: /^[0-9A-Za-z.]{10,80}$/ };
+const PARAM_RE = { identifier: /^[0-9A-Za-z.]{10,80}$/, code: /^\d{6}$/ };
 
 function parseHash() {
 	let raw = location.hash.replace(/^#/, '');
@@ -163,7 +171,12 @@ function renderHeader(path) {
 	const at = (p) => path === p || path.startsWith(`${p}/`);
 	const list = h('ul', { class: 'nav-list' });
 	list.append(navLink('#/', t('nav.hall'), path === '/' || at('/services')));
+	const publicLinks = () => {
+		list.append(navLink('#/evaluation', t('nav.evaluation'), at('/evaluation') || at('/quality')));
+		list.append(navLink('#/complaints/new', t('nav.complaint'), at('/complaints')));
+	};
 	if (!u) {
+		publicLinks();
 		list.append(navLink('#/verify', t('nav.verify'), at('/verify')));
 		list.append(navLink('#/login', t('nav.login'), at('/login')));
 		list.append(navLink('#/register', t('nav.register'), at('/register')));
@@ -177,6 +190,7 @@ function renderHeader(path) {
 			list.append(navLink('#/licenses', t('nav.licenses'), at('/licenses')));
 			list.append(navLink('#/me/data-access', t('nav.data_access'), at('/me/data-access')));
 		}
+		publicLinks();
 		list.append(navLink('#/verify', t('nav.verify'), at('/verify')));
 	}
 	const userBox = u

@@ -2,6 +2,7 @@
 const pl = (n, one, many) => (Number(n) === 1 ? one : many);
 
 import more from './en-data.js';
+import evaluation from './en-eval.js';
 
 export default {
 	'app.name': 'Zhengtong',
@@ -622,4 +623,5 @@ export default {
 	'status.500': 'Internal error; please try again later',
 	'status.503': 'Service unavailable; please try again later',
 	...more,
+	...evaluation,
 };

@@ -1,5 +1,6 @@
 // zh.js - 界面文字（简体中文，默认）。每个键在 en.js 中都有对应的英文。
 import more from './zh-data.js';
+import evaluation from './zh-eval.js';
 
 export default {
 	'app.name': '政通',
@@ -620,4 +621,5 @@ export default {
 	'status.500': '系统内部错误，请稍后再试',
 	'status.503': '服务暂不可用，请稍后再试',
 	...more,
+	...evaluation,
 };
