@@ -404,6 +404,10 @@ eval_score_compute(const struct eval_agg *a, const struct eval_config *c, struct
 	double wsum = 0;
 
 	memset(s, 0, sizeof(*s));
+	/* Nothing published and nothing filed yet: not evaluated in the period
+	 * (a required list alone would otherwise score coverage 0). */
+	if (a->items == 0 && a->cases == 0)
+		return;
 	measures(a, s);
 	for (int i = 0; i < EVAL_NIND; i++) {
 		double sum = 0;
@@ -480,13 +484,15 @@ eval_guide_checks(const struct eval_guide *g)
 	unsigned f = 0;
 	const char *texts[] = {g->legal_basis,	g->fee,	    g->place,
 			       g->office_hours, g->consult, g->complaint};
+	/* "免费" or "不收费" states the fee completely; the others need more. */
+	const int min_len[] = {4, 1, 4, 4, 4, 4};
 
 	if (g->promised_days > g->legal_days)
 		f |= 1u << EVAL_CHK_PROMISED_EXCEEDS_LEGAL;
 	if (g->nmaterials == 0)
 		f |= 1u << EVAL_CHK_NO_MATERIALS;
 	for (int i = 0; i < 6; i++)
-		if (trimmed_len(texts[i]) < 4)
+		if (trimmed_len(texts[i]) < min_len[i])
 			f |= 1u << (EVAL_CHK_BASIS + i);
 	if (process_steps(g->process) < 2)
 		f |= 1u << EVAL_CHK_PROCESS_STEPS;

@@ -186,6 +186,7 @@ item_from_row(db_stmt *s, struct em_item *it)
 	struct eval_agg *a = &it->fixed;
 
 	it->nrequired = (int)db_col_int(s, 17);
+	it->published_at = db_col_int(s, 18);
 	it->checks = eval_guide_checks(&g);
 	memset(a, 0, sizeof(*a));
 	a->items = 1;
@@ -207,7 +208,8 @@ load_items(db_conn *c, struct em_model *m, struct zt_err *err)
 	    " i.max_visits, i.channels, i.legal_basis, i.fee, i.place, i.office_hours, i.consult,"
 	    " i.complaint, i.process,"
 	    " (SELECT count(*) FROM materials m WHERE m.item_id = i.id),"
-	    " (SELECT count(*) FROM materials m WHERE m.item_id = i.id AND m.required = 1)"
+	    " (SELECT count(*) FROM materials m WHERE m.item_id = i.id AND m.required = 1),"
+	    " coalesce(i.published_at, 0)"
 	    " FROM service_items i WHERE i.status = 'published' ORDER BY i.id",
 	    err);
 	int rc, cap = 0;
@@ -380,12 +382,22 @@ aggregate_rectification(db_conn *c, const struct em_model *m, const struct eval_
 	return rc < 0 ? rc : 0;
 }
 
+/* An item counts in a period it was published before the end of (a past
+ * period is judged by the catalog it had, not by items published since). */
+static int
+item_in(const struct em_item *it, const struct eval_period *p)
+{
+	return it->published_at < p->to;
+}
+
 static void
-roll_up(const struct em_model *m, const struct eval_agg *cases, struct em_result *r)
+roll_up(const struct em_model *m, const struct eval_period *p, const struct eval_agg *cases,
+	struct em_result *r)
 {
 	for (int i = 0; i < m->nitems; i++) {
 		struct eval_agg *d = &r->depts[m->items[i].dept_ix].agg;
-		eval_agg_add(d, &m->items[i].fixed);
+		if (item_in(&m->items[i], p))
+			eval_agg_add(d, &m->items[i].fixed);
 		eval_agg_add(d, &cases[i]);
 	}
 	for (int i = 0; i < m->nregions; i++)
@@ -396,7 +408,9 @@ roll_up(const struct em_model *m, const struct eval_agg *cases, struct em_result
 			eval_agg_add(&r->regions[g].agg, &r->depts[d].agg);
 	for (int q = 0; q < m->nreq; q++) {
 		int it = m->req_item[q];
-		int where = it >= 0 ? m->depts[m->items[it].dept_ix].region_ix : -1;
+		int where = it >= 0 && item_in(&m->items[it], p)
+				? m->depts[m->items[it].dept_ix].region_ix
+				: -1;
 		for (int g = m->req_region[q], k = 0; g >= 0 && k < MAX_DEPTH;
 		     g = m->regions[g].parent_ix, k++) {
 			r->regions[g].agg.required++;
@@ -482,7 +496,7 @@ em_compute_many(db_conn *c, const struct em_model *m, const struct eval_config *
 			em_result_free(res);
 			break;
 		}
-		roll_up(m, cases + (size_t)done * ni, res);
+		roll_up(m, &p[done], cases + (size_t)done * ni, res);
 		for (int i = 0; i < m->ndepts; i++)
 			score_unit(&res->depts[i], cfg);
 		for (int i = 0; i < m->nregions; i++)

@@ -24,6 +24,7 @@ struct em_item {
 	char *code, *name;
 	int dept_ix;
 	int nrequired; /* required materials */
+	int64_t published_at;
 	unsigned checks;
 	struct eval_agg fixed; /* the item's own item figures (items = 1) */
 };

@@ -8,7 +8,7 @@
  *      520100) and C in 钟山区 520201 (under 六盘水市 520200). Items: A1
  *      (depth 5, 0 visits, web+mobile+window, legal 20 / promised 10, full
  *      guide, materials 1 required + 1 optional), A2 (depth 3, 1 visit,
- *      window, 10/10, fee "免费" fails the fee check, 1 required material),
+ *      window, 10/10, a blank fee fails the fee check, 1 required material),
  *      A3 (draft: ignored), B1 (depth 4, 0 visits, mobile+window, 30/15, no
  *      materials: fails no_materials and web_channel), C1 (depth 7, 0 visits,
  *      all 5 channels, 0/0, full guide, 2 required materials). Required
@@ -35,7 +35,8 @@
  *          100 (very_high, effectiveness absent) rank 1.
  *      Department A has coverage.published null. The region detail of
  *      520100 lists departments A and B, guide failures A2 [fee] and B1
- *      [no_materials, web_channel], and the trend 2024-Q4..2026-Q1
+ *      [no_materials, web_channel], and the trend 2024-Q4..2026-Q1 (not
+ *      evaluated before 2025-Q3, when its items were published)
  *      (46.81 without cases, 57.67 in 2025-Q4, 49.19). The CLI's JSON is the
  *      same document; its CSV has the same composites; its HTML is one file
  *      without external references, with print CSS and an SVG chart.
@@ -118,7 +119,7 @@ function buildSmall(node) {
 		s.push(`INSERT INTO departments (id, credit_code, name, name_en, region_code, created_at)
 			VALUES (${id}, 'EVALTEST${id}', ${q(name)}, 'Test bureau ${id}', ${q(region)}, ${Q1})`);
 	s.push(itemSql(1001, 'EV-A1', 101, '520102', {}));
-	s.push(itemSql(1002, 'EV-A2', 101, '520102', { depth: 3, visits: 1, channels: 4, legal: 10, promised: 10, fee: '免费' }));
+	s.push(itemSql(1002, 'EV-A2', 101, '520102', { depth: 3, visits: 1, channels: 4, legal: 10, promised: 10, fee: ' ' }));
 	s.push(itemSql(1003, 'EV-A3', 101, '520102', { status: 'draft' }));
 	s.push(itemSql(1004, 'EV-B1', 102, '520103', { depth: 4, visits: 0, channels: 6, legal: 30, promised: 15 }));
 	s.push(itemSql(1005, 'EV-C1', 103, '520201', { depth: 7, visits: 0, channels: 31, legal: 0, promised: 0 }));
@@ -291,9 +292,9 @@ describe('capability evaluation: exact figures', () => {
 			],
 		);
 		assert.deepEqual(d.trend, [
-			{ period: '2024-Q4', composite: 46.81, rank: 2 },
-			{ period: '2025-Q1', composite: 46.81, rank: 2 },
-			{ period: '2025-Q2', composite: 46.81, rank: 2 },
+			{ period: '2024-Q4', composite: null, rank: null },
+			{ period: '2025-Q1', composite: null, rank: null },
+			{ period: '2025-Q2', composite: null, rank: null },
 			{ period: '2025-Q3', composite: 46.81, rank: 2 },
 			{ period: '2025-Q4', composite: 57.67, rank: 2 },
 			{ period: '2026-Q1', composite: 49.19, rank: 2 },
@@ -464,7 +465,7 @@ function avgRanks(v) {
 /* Plain-SQL sums per region (its whole subtree) for [from, to). */
 function sqlFigures(node, from, to, now) {
 	const blank = `' ' || char(9) || char(10) || char(13) || char(11) || char(12) || char(12288)`;
-	const short = (col) => `length(trim(i.${col}, ${blank})) < 4`;
+	const short = (col) => `length(trim(i.${col}, ${blank})) < ${col === 'fee' ? 1 : 4}`;
 	return node.sql(`
 WITH RECURSIVE anc(code, anc) AS (
   SELECT code, code FROM regions
@@ -481,7 +482,8 @@ it AS (
     THEN 0 ELSE 1 END AS complete,
     ((i.channels & 1) > 0) + ((i.channels & 2) > 0) + ((i.channels & 4) > 0) + ((i.channels & 8) > 0)
       + ((i.channels & 16) > 0) AS nch
-  FROM service_items i JOIN departments d ON d.id = i.dept_id WHERE i.status = 'published'),
+  FROM service_items i JOIN departments d ON d.id = i.dept_id
+  WHERE i.status = 'published' AND coalesce(i.published_at, 0) < ${to}),
 cs AS (
   SELECT item_id, count(*) AS n, sum(channel IN ('web', 'mobile')) AS online,
     sum(phase = 'closed' AND decided_at <= due_at) AS on_time,

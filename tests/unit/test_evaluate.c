@@ -388,9 +388,9 @@ test_guide_checks(void **state)
 	g.nmaterials = 0;
 	assert_int_equal(eval_guide_checks(&g), 1u << EVAL_CHK_NO_MATERIALS);
 	g = good_item();
-	g.fee = "免费";
+	g.fee = "\xe3\x80\x80 ";
 	assert_int_equal(eval_guide_checks(&g), 1u << EVAL_CHK_FEE);
-	g.fee = "四个汉字";
+	g.fee = "免费"; /* a complete statement of the fee */
 	assert_int_equal(eval_guide_checks(&g), 0);
 	g.legal_basis = "  ab  ";
 	assert_int_equal(eval_guide_checks(&g), 1u << EVAL_CHK_BASIS);
