@@ -15,9 +15,11 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Starts the demo node: creates data/zhengtong.db with demo data if absent.
+# Starts the demo node: creates data/zhengtong.db with demo data if absent,
+# plus a year of synthetic operations in twelve provinces for the evaluation.
 run: build
-	@if [ ! -f data/zhengtong.db ]; then $(BIN) init >/dev/null; fi
+	@if [ ! -f data/zhengtong.db ]; then $(BIN) init >/dev/null && \
+		$(BIN) demo generate --regions 12 --cases 40000 --seed 1; fi
 	@exec $(BIN) serve
 
 # Every test suite: unit (cmocka under ctest) and API (a real node over HTTP)

@@ -168,6 +168,30 @@ row_cells(json_t *r, int en, char cells[NCOLS][128])
 			snprintf(cells[i], 128, "-");
 }
 
+/* The heading of a group of regions with the same parent: "上级 贵阳市
+ * 520100", or the top of the tree. */
+static void
+group_title(json_t *regions, const char *parent, int en, char *out, size_t cap)
+{
+	json_t *r;
+	size_t i;
+
+	if (parent == NULL) {
+		snprintf(out, cap, "%s", en ? "Top level" : "最上级");
+		return;
+	}
+	json_array_foreach(regions, i, r)
+	{
+		const char *code = str(r, "code");
+		if (code && strcmp(code, parent) == 0) {
+			snprintf(out, cap, "%s %s %s", en ? "Under" : "上级",
+				 str(r, en ? "name_en" : "name"), parent);
+			return;
+		}
+	}
+	snprintf(out, cap, "%s %s", en ? "Under" : "上级", parent);
+}
+
 static void
 print_table(FILE *f, json_t *doc, int en)
 {
@@ -202,7 +226,9 @@ print_table(FILE *f, json_t *doc, int en)
 		const char *parent = str(r, "parent");
 		if (i == 0 || (parent == NULL) != (last_parent == NULL) ||
 		    (parent && strcmp(parent, last_parent) != 0)) {
-			fprintf(f, "\n%s %s\n", en ? "Under" : "上级", parent ? parent : "-");
+			char title[256];
+			group_title(regions, parent, en, title, sizeof(title));
+			fprintf(f, "\n%s\n", title);
 			for (int k = 0; k < NCOLS; k++) {
 				pad(f, head[k], width[k], k != 1 && k != 3);
 				fputs(k + 1 < NCOLS ? "  " : "\n", f);
@@ -516,8 +542,10 @@ print_html(FILE *f, json_t *doc, int en)
 				break;
 			json_array_append(group, json_array_get(regions, i));
 		}
-		fprintf(f, "<h2>%s ", en ? "Regions under" : "上级地区");
-		esc(f, parent ? parent : "-");
+		char title[256];
+		group_title(regions, parent, en, title, sizeof(title));
+		fputs("<h2>", f);
+		esc(f, title);
 		fputs("</h2>\n", f);
 		html_table(f, doc, group, en);
 		html_chart(f, doc, group, en);

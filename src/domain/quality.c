@@ -1,6 +1,7 @@
 /* quality.c - public service-quality figures per department and item. */
 #include "domain/quality.h"
 #include "domain/org.h"
+#include "domain/evaluate.h"
 #include "base/calendar.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
@@ -9,51 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A period and its bounds: Unix times [from, to) at China midnight, and
- * the first and last civil days.
- * TODO: merge with the period parser of domain/evaluate (helper A's); this
- * is the same grammar and the same bounds. */
-struct period {
-	char name[12];
-	int64_t from, to;
-	int32_t first, last;
-};
-
-/* Parses "YYYY", "YYYY-Qn" or "YYYY-MM" (years 2000-2100). 0 or -1. */
-static int
-period_parse(const char *s, struct period *p)
-{
-	int y, n, m1, m2;
-
-	if (strlen(s) < 4 || strlen(s) > 7)
-		return -1;
-	for (int i = 0; i < 4; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-	y = atoi(s);
-	if (y < 2000 || y > 2100)
-		return -1;
-	if (s[4] == '\0') {
-		m1 = 1, m2 = 13;
-	} else if (s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4' && s[7] == '\0') {
-		n = s[6] - '0';
-		m1 = 3 * n - 2, m2 = m1 + 3;
-	} else if (s[4] == '-' && s[5] >= '0' && s[5] <= '9' && s[6] >= '0' && s[6] <= '9' &&
-		   s[7] == '\0') {
-		n = (s[5] - '0') * 10 + (s[6] - '0');
-		if (n < 1 || n > 12)
-			return -1;
-		m1 = n, m2 = n + 1;
-	} else
-		return -1;
-	snprintf(p->name, sizeof(p->name), "%s", s);
-	p->first = date_from_ymd(y, m1, 1);
-	p->last = (m2 == 13 ? date_from_ymd(y + 1, 1, 1) : date_from_ymd(y, m2, 1)) - 1;
-	p->from = date_start_time(p->first);
-	p->to = date_start_time(p->last + 1);
-	return 0;
-}
 
 /* Counts of one department or item. */
 struct tally {
@@ -182,7 +138,7 @@ load_units(db_conn *c, const char *region, struct tallies *depts, struct tallies
 
 /* Ratings and finished cases of the period. */
 static int
-count_cases(db_conn *c, const char *region, const struct period *p, struct tallies *depts,
+count_cases(db_conn *c, const char *region, const struct eval_period *p, struct tallies *depts,
 	    struct tallies *items, struct zt_err *err)
 {
 	int rc;
@@ -219,8 +175,8 @@ count_cases(db_conn *c, const char *region, const struct period *p, struct talli
 
 /* Bad-rating rectification items opened in the period. */
 static int
-count_rectification(db_conn *c, const char *region, const struct period *p, struct tallies *depts,
-		    struct tallies *items, struct zt_err *err)
+count_rectification(db_conn *c, const char *region, const struct eval_period *p,
+		    struct tallies *depts, struct tallies *items, struct zt_err *err)
 {
 	int rc;
 	db_stmt *s = db_prepare(
@@ -254,8 +210,8 @@ json_t *
 quality_json(db_conn *c, const char *region, const char *period, struct zt_err *err)
 {
 	struct tallies depts = {0}, items = {0};
-	struct period p;
-	char year[8], from[11], to[11];
+	struct eval_period p;
+	char year[8];
 	json_t *out = NULL, *da = json_array(), *ia = json_array();
 	int rc;
 
@@ -265,10 +221,8 @@ quality_json(db_conn *c, const char *region, const char *period, struct zt_err *
 		snprintf(year, sizeof(year), "%d", y);
 		period = year;
 	}
-	if (period_parse(period, &p) < 0) {
-		err_set(err, ZT_EINVAL, "period", "format", "period is 2026, 2026-Q3 or 2026-09");
+	if (eval_period_parse(period, &p, err) < 0)
 		goto out;
-	}
 	if (region && (rc = org_region_exists(c, region, err)) <= 0) {
 		if (rc == 0)
 			err_set(err, ZT_ENOTFOUND, "region", "not_found", "no such region");
@@ -284,11 +238,9 @@ quality_json(db_conn *c, const char *region, const char *period, struct zt_err *
 		tally_render(&depts.v[i]);
 	for (size_t i = 0; i < items.n; i++)
 		tally_render(&items.v[i]);
-	date_format(p.first, from);
-	date_format(p.last, to);
 	out = json_pack("{s:o, s:s, s:s, s:s, s:O, s:O}", "region",
-			region ? json_string(region) : json_null(), "period", p.name, "from", from,
-			"to", to, "departments", da, "items", ia);
+			region ? json_string(region) : json_null(), "period", p.name, "from",
+			p.first_day, "to", p.last_day, "departments", da, "items", ia);
 out:
 	json_decref(da);
 	json_decref(ia);
