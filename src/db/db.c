@@ -306,6 +306,19 @@ db_query_int(db_conn *c, const char *sql, int64_t dflt, struct zt_err *err)
 	return v;
 }
 
+int
+db_step_id(db_stmt *s, int64_t *id, struct zt_err *err)
+{
+	int rc = db_step(s, err);
+
+	if (rc == DB_ROW)
+		*id = db_col_int(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "insert returned no id");
+	return 0;
+}
+
 /* ---- read pool ---- */
 
 db_conn *

@@ -85,6 +85,10 @@ int db_exec(db_conn *c, const char *sql, struct zt_err *err);
  * when there is no row. */
 int64_t db_query_int(db_conn *c, const char *sql, int64_t dflt, struct zt_err *err);
 
+/* Steps an INSERT ... RETURNING id (already bound) and resets it: 0 with
+ * *id set, or a negative error (ZT_EINTERNAL when no row came back). */
+int db_step_id(db_stmt *s, int64_t *id, struct zt_err *err);
+
 /* A dedicated connection for CLI tools (its own transactions). */
 db_conn *db_cli_conn(void);
 

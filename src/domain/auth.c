@@ -176,12 +176,9 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 		db_bind_int(s, 11, u->created_by);
 	else
 		db_bind_null(s, 11);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		u->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "insert returned no id");
+	rc = db_step_id(s, &u->id, err);
+	if (rc < 0)
+		return rc;
 	char obj[32];
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)u->id);
 	json_t *data = json_pack("{s:s, s:I}", "kind", u->kind, "roles", (json_int_t)u->roles);

@@ -809,12 +809,9 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 15, in->idem_key ? j->fingerprint : NULL);
 	db_bind_text(s, 16, in->channel ? in->channel : "web");
 	free(form);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		j->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, &j->id, err);
+	if (rc < 0)
+		return rc;
 
 	/* 办件编号: region of the department + date + sequence. */
 	s = db_prepare(c, "SELECT region_code FROM departments WHERE id = ?1", err);

@@ -187,12 +187,9 @@ insert(db_conn *c, struct submit_job *j, const char *name, const char *phone, st
 	db_bind_text(s, 8, phone);
 	db_bind_text(s, 9, j->in->content);
 	db_bind_int(s, 10, clock_now());
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		j->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, &j->id, err);
+	if (rc < 0)
+		return rc;
 	return 0;
 }
 

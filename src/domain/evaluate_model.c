@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #define MAX_DEPTH 16 /* guard against a cycle in regions.parent */
@@ -45,16 +46,20 @@ em_is_ancestor(const struct em_model *m, int a, int b)
 	return 0;
 }
 
+/* Binary search of n records of size bytes, sorted by the int64_t id at
+ * offset off: the index of id, or -1. */
 static int
-item_ix(const struct em_model *m, int64_t id)
+find_id(const void *base, int n, size_t size, size_t off, int64_t id)
 {
-	int lo = 0, hi = m->nitems - 1;
+	int lo = 0, hi = n - 1;
 
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
-		if (m->items[mid].id == id)
+		int64_t v;
+		memcpy(&v, (const char *)base + (size_t)mid * size + off, sizeof(v));
+		if (v == id)
 			return mid;
-		if (m->items[mid].id < id)
+		if (v < id)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
@@ -63,20 +68,15 @@ item_ix(const struct em_model *m, int64_t id)
 }
 
 static int
+item_ix(const struct em_model *m, int64_t id)
+{
+	return find_id(m->items, m->nitems, sizeof(*m->items), offsetof(struct em_item, id), id);
+}
+
+static int
 dept_ix(const struct em_model *m, int64_t id)
 {
-	int lo = 0, hi = m->ndepts - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		if (m->depts[mid].id == id)
-			return mid;
-		if (m->depts[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return find_id(m->depts, m->ndepts, sizeof(*m->depts), offsetof(struct em_dept, id), id);
 }
 
 static char *

@@ -156,12 +156,9 @@ tx_add_dept(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 4, j->in->region_code);
 	db_bind_int(s, 5, clock_now());
 	db_bind_int(s, 6, j->in->oversight ? 1 : 0);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		j->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, &j->id, err);
+	if (rc < 0)
+		return rc;
 	snprintf(obj, sizeof(obj), "department:%lld", (long long)j->id);
 	json_t *d = json_pack("{s:s, s:s, s:s}", "credit_code", j->in->credit_code, "name",
 			      j->in->name, "region_code", j->in->region_code);

@@ -365,12 +365,9 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	if (s == NULL)
 		return err->code;
 	bind_item(s, j->in, dept, region);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		j->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, &j->id, err);
+	if (rc < 0)
+		return rc;
 	if ((rc = write_materials_fts(c, j->id, j->in, err)) < 0)
 		return rc;
 	if ((rc = save_license_type(c, j->id, j->in->license_type, err)) < 0)

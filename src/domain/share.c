@@ -894,12 +894,9 @@ tx_key_create(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 3, j->name);
 	db_bind_int(s, 4, j->by->user_id);
 	db_bind_int(s, 5, clock_now());
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		j->id = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, &j->id, err);
+	if (rc < 0)
+		return rc;
 	snprintf(obj, sizeof(obj), "api_key:%lld", (long long)j->id);
 	json_t *d = json_pack("{s:s, s:I}", "name", j->name, "dept_id", (json_int_t)j->by->dept_id);
 	rc = audit_append(c, j->by->user_id, "api_key.create", obj, d, err);
@@ -1067,12 +1064,9 @@ grant_insert(db_conn *c, int64_t rid, int64_t actor, int64_t *gid, struct zt_err
 		return err->code;
 	db_bind_int(s, 1, rid);
 	db_bind_int(s, 2, clock_now());
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		*gid = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : err_set(err, ZT_EINTERNAL, "", "db", "no id");
+	rc = db_step_id(s, gid, err);
+	if (rc < 0)
+		return rc;
 	s = db_prepare(c, "UPDATE share_requests SET grant_id = ?1 WHERE id = ?2", err);
 	if (s == NULL)
 		return err->code;
