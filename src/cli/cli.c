@@ -63,7 +63,9 @@ static const struct command commands[] = {
      "stores it, replacing that year. A running server picks it up within sla_interval."},
     {"sla", "sweep", cmd_sla_sweep, "zhengtong sla sweep [--config FILE]",
      "Opens one 督办 supervision item for every open case past its deadline that has none\n"
-     "yet, and prints how many were opened. ZT_NOW sets the clock for tests."},
+     "yet (and for every share request unanswered past its deadline), escalates every\n"
+     "supervision item past its own deadline to the oversight office of the region above,\n"
+     "and prints how many of each. ZT_NOW sets the clock for tests."},
     {"audit", "verify", cmd_audit_verify, "zhengtong audit verify [--config FILE]",
      "Checks the whole audit chain (SM3 hash links). Exits 0 when intact; otherwise names\n"
      "the first bad sequence number and exits 1."},

@@ -472,6 +472,7 @@ export default {
 	'sup.view_case': 'View the case',
 	'sup.outcome_label': 'Outcome',
 	'sup.outcome_hint': 'What was checked and put right; required',
+	'sup.outcome_hint_public': 'What was checked and put right; required. It is published with the complaint (ID and phone numbers are masked)',
 	'sup.close': 'Close the item',
 	'sup.closed_msg': 'Supervision item closed.',
 	'sup.none_open': 'No open supervision items.',

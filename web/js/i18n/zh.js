@@ -470,6 +470,7 @@ export default {
 	'sup.view_case': '查看办件',
 	'sup.outcome_label': '办结结果',
 	'sup.outcome_hint': '说明核查和整改情况，必填',
+	'sup.outcome_hint_public': '说明核查和整改情况，必填；将随投诉编号公开（身份证号、手机号自动遮盖）',
 	'sup.close': '确认办结',
 	'sup.closed_msg': '督办事项已办结。',
 	'sup.none_open': '没有待办结的督办事项。',

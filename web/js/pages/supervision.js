@@ -65,7 +65,7 @@ function itemCard(s, scope, deptNames, u) {
 	if (s.status === 'open' && mine) {
 		const id = `sup-${s.id}-outcome`;
 		const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('sup.close'));
-		const form = h('form', { class: 'form', novalidate: true }, field({ id, label: t('sup.outcome_label'), kind: 'textarea', hint: t('sup.outcome_hint'), required: true, attrs: { maxlength: '2000', rows: 3 } }), h('div', { class: 'btn-row' }, submit));
+		const form = h('form', { class: 'form', novalidate: true }, field({ id, label: t('sup.outcome_label'), kind: 'textarea', hint: t(s.kind === 'complaint' || s.complaint ? 'sup.outcome_hint_public' : 'sup.outcome_hint'), required: true, attrs: { maxlength: '2000', rows: 3 } }), h('div', { class: 'btn-row' }, submit));
 		form.addEventListener('submit', async (e) => {
 			e.preventDefault();
 			clearErrors(form);
