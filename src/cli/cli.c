@@ -76,6 +76,7 @@ static const struct command commands[] = {
     {"evaluate", NULL, cli_evaluate, CLI_EVALUATE_USAGE, CLI_EVALUATE_HELP},
     {"indicators", "import", cli_indicators_import, CLI_INDICATORS_IMPORT_USAGE,
      CLI_INDICATORS_IMPORT_HELP},
+    {"items", "required", cli_required_import, CLI_REQUIRED_IMPORT_USAGE, CLI_REQUIRED_IMPORT_HELP},
     {"demo", "generate", cli_demo_generate, CLI_DEMO_GENERATE_USAGE, CLI_DEMO_GENERATE_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
 };

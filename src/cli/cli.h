@@ -27,8 +27,9 @@ int cli_resource_import(int argc, char **argv);
 	"valid, revoked, expired or forged (with the reason). Exits 0 only when valid."
 int cli_license_verify(int argc, char **argv);
 
-/* evaluate_cli.c and demo_cli.c: their usage and help texts. */
+/* evaluate_cli.c, required_cli.c and demo_cli.c: their usage and help texts. */
 #include "cli/evaluate_cli.h"
+#include "cli/required_cli.h"
 #include "cli/demo_cli.h"
 
 #endif

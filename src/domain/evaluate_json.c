@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define TREND_PERIODS 6
+#define MISSING_MAX   200 /* missing required items listed in a region detail */
 
 static json_t *
 num(double v, int present)
@@ -233,6 +234,27 @@ guide_failures_json(const struct em_model *m, int g)
 	return a;
 }
 
+/* The required items of the subtree of g not published in it by the end
+ * of p, by region code and code: at most MISSING_MAX of them into *list,
+ * their number returned. */
+static json_int_t
+missing_items_json(const struct em_model *m, int g, const struct eval_period *p, json_t **list)
+{
+	json_int_t n = 0;
+
+	*list = json_array();
+	for (int q = 0; q < m->nreq; q++) {
+		const struct em_required *rq = &m->req[q];
+		if (!em_is_ancestor(m, g, rq->region_ix) || em_required_met(m, q, g, p))
+			continue;
+		if (n++ < MISSING_MAX)
+			json_array_append_new(*list, json_pack("{s:s, s:s, s:s}", "code", rq->code,
+							       "name", rq->name, "region_code",
+							       m->regions[rq->region_ix].code));
+	}
+	return n;
+}
+
 json_t *
 eval_region_json(db_conn *c, const struct eval_config *cfg, const struct eval_period *p,
 		 const char *code, struct zt_err *err)
@@ -272,6 +294,10 @@ eval_region_json(db_conn *c, const struct eval_config *cfg, const struct eval_pe
 	out = region_json(&m, g, cfg, cur, &res[TREND_PERIODS - 2]);
 	json_object_set_new(out, "departments", departments_json(&m, g, cfg, cur));
 	json_object_set_new(out, "guide_failures", guide_failures_json(&m, g));
+	json_t *missing;
+	json_int_t nmissing = missing_items_json(&m, g, p, &missing);
+	json_object_set_new(out, "missing_items", missing);
+	json_object_set_new(out, "missing_total", json_integer(nmissing));
 	json_object_set_new(out, "trend", trend);
 	json_t *head = head_json(cfg, p);
 	json_object_update_missing(out, head);

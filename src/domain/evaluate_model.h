@@ -29,6 +29,13 @@ struct em_item {
 	struct eval_agg fixed; /* the item's own item figures (items = 1) */
 };
 
+/* One row of required_items whose region is known. */
+struct em_required {
+	int region_ix;
+	int item_ix; /* the published item with that code, or -1 */
+	char *code, *name;
+};
+
 struct em_model {
 	struct em_region *regions; /* sorted by code */
 	int nregions;
@@ -36,7 +43,7 @@ struct em_model {
 	int ndepts;
 	struct em_item *items; /* published, sorted by id */
 	int nitems;
-	int *req_region, *req_item; /* required_items: region, matching item or -1 */
+	struct em_required *req; /* by region code, code */
 	int nreq;
 };
 
@@ -60,6 +67,10 @@ void em_free(struct em_model *m);
 int em_region_ix(const struct em_model *m, const char *code);
 /* 1 if region a is b or above it. */
 int em_is_ancestor(const struct em_model *m, int a, int b);
+
+/* 1 if required item q has its item published by the end of p in the
+ * subtree of region g, else 0. */
+int em_required_met(const struct em_model *m, int q, int g, const struct eval_period *p);
 
 /* Aggregates period p (cases, supervision items) and computes every unit's
  * score, composite, grade and rank (among evaluated regions with the same

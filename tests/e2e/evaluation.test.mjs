@@ -9,8 +9,9 @@
 //   scatter and trend charts are drawn (a canvas with pixels on it); the
 //   scatter labels exactly the API's above/below regions and the page
 //   shows Pearson, Spearman and R² as the API gives them.
-// - A region's page shows the radar, every sub-measure, the departments
-//   and the failed guide checks in words (never the check ids).
+// - A region's page shows the radar, every sub-measure, the departments,
+//   the failed guide checks in words (never the check ids) and the API's
+//   missing required items (their codes, in order, and their total).
 // - In English every piece of interface text is English and dates are
 //   written "1 Jan 2026"; charts are drawn again.
 // - The print style hides the navigation and the filters and keeps the charts.
@@ -200,7 +201,7 @@ test('the dashboard ranks the regions as the API does, with charts and the econo
 	await clean(page);
 });
 
-test("a region's breakdown: radar, sub-measures, departments, failed guide checks", async () => {
+test("a region's breakdown: radar, sub-measures, departments, failed guide checks, missing items", async () => {
 	const all = await get('/evaluation?parent=000000');
 	const top = all.regions[0];
 	const r = await get(`/evaluation/regions/${top.code}?period=${all.period}`);
@@ -220,6 +221,10 @@ test("a region's breakdown: radar, sub-measures, departments, failed guide check
 	const checks = await page.locator('#ev-failures .checks li').allInnerTexts();
 	assert.equal(checks.length, r.guide_failures.reduce((n, f) => n + f.checks.length, 0));
 	for (const c of checks) assert.ok(CJK.test(c) && !/^[a-z_]+$/.test(c), `a check in words: ${c}`);
+	assert.ok(r.missing_total > 0, 'generated required items left unpublished');
+	assert.equal(await page.locator('#ev-missing-total').getAttribute('data-total'), String(r.missing_total));
+	assert.ok((await page.locator('#ev-missing-total').innerText()).includes(String(r.missing_total)));
+	assert.deepEqual(await page.locator('#ev-missing tbody tr td:first-child').allInnerTexts(), r.missing_items.map((m) => m.code));
 	assert.equal(await page.locator('#ev-region-trend tbody tr').count(), r.trend.length);
 	await checked(page, 'evaluation-region');
 	await clean(page);

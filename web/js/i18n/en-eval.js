@@ -129,6 +129,12 @@ export default {
 	'ev.no_failures': 'The guides of all published items pass the automatic checks.',
 	'ev.col.item': 'Item',
 	'ev.col.checks': 'Failed checks',
+	'ev.missing': 'Required items not published',
+	'ev.missing_sub': '{total} items of the required item lists of this region and the regions below it have no published item in the region.',
+	'ev.missing_more': 'Only the first {shown} are listed.',
+	'ev.no_missing': 'Every item of the required item lists is published.',
+	'ev.no_required': 'No required item list has been imported for this region or the regions below it.',
+	'ev.col.code': 'Item code',
 	'ev.region_trend': 'Earlier periods',
 	'ev.col.period': 'Period',
 

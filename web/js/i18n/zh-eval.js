@@ -129,6 +129,12 @@ export default {
 	'ev.no_failures': '所有在办事项的办事指南都通过了自动检查。',
 	'ev.col.item': '事项',
 	'ev.col.checks': '未通过的检查',
+	'ev.missing': '未发布的必备事项',
+	'ev.missing_sub': '本地区及下级地区事项清单中有 {total} 项在本地区范围内尚无已发布的事项。',
+	'ev.missing_more': '仅列出前 {shown} 项。',
+	'ev.no_missing': '事项清单中的事项都已发布。',
+	'ev.no_required': '本地区及下级地区尚未导入事项清单。',
+	'ev.col.code': '事项编码',
 	'ev.region_trend': '本地区历次评估',
 	'ev.col.period': '期间',
 

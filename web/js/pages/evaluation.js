@@ -4,7 +4,8 @@
 // imported economic indicator (scatter with the fitted line, outliers
 // labelled, correlations), the trend over the last periods, and one
 // region's breakdown (radar of the five indicators, sub-measures,
-// departments, guide checks that fail, trend). The charts come from
+// departments, guide checks that fail, required items not published,
+// trend). The charts come from
 // charts.js (ECharts, loaded only here); every figure is also in a table.
 
 import { h, data } from '../dom.js';
@@ -444,6 +445,44 @@ function failuresTable(list, deptNames) {
 	);
 }
 
+function missingTable(list, regionsMap) {
+	const head = [t('ev.col.code'), t('ev.col.item'), t('ev.col.region')];
+	return h(
+		'table',
+		{ class: 'table stack', id: 'ev-missing' },
+		h('caption', { class: 'visually-hidden' }, t('ev.missing')),
+		h('thead', null, h('tr', null, head.map((x) => h('th', { scope: 'col' }, x)))),
+		h(
+			'tbody',
+			null,
+			list.map((m) =>
+				h(
+					'tr',
+					null,
+					td(head[0], h('span', { class: 'case-no' }, m.code)),
+					td(head[1], data(m.name)),
+					td(head[2], data(nameOf(regionsMap.get(m.region_code)) || m.region_code), ' ', h('span', { class: 'case-no' }, m.region_code)),
+				),
+			),
+		),
+	);
+}
+
+/** The required items of the subtree that nothing published covers. */
+function missingSection(r, regionsMap) {
+	const list = r.missing_items || [];
+	const total = r.missing_total ?? list.length;
+	if (total === 0) {
+		const noList = r.indicators?.coverage?.measures?.published === null;
+		return section(t('ev.missing'), h('p', { class: 'muted', id: 'ev-no-missing' }, t(noList ? 'ev.no_required' : 'ev.no_missing')));
+	}
+	return section(
+		t('ev.missing'),
+		h('p', { class: 'hint', id: 'ev-missing-total', dataset: { total: String(total) } }, t('ev.missing_sub', { total }), list.length < total ? [' ', t('ev.missing_more', { shown: list.length })] : null),
+		h('div', { class: 'table-wrap' }, missingTable(list, regionsMap)),
+	);
+}
+
 function trendTable(trend) {
 	const head = [t('ev.col.period'), t('ev.col.composite'), t('ev.col.rank')];
 	return h(
@@ -502,6 +541,7 @@ async function regionView(params, query) {
 	const deptAbsent = (r.departments || []).some((d) => d.composite === null || INDICATORS.some((k) => indScore(d, k) === null));
 	const depts = section(t('ev.departments'), (r.departments || []).length ? [deptTable(r.departments), deptAbsent ? h('p', { class: 'hint' }, t('ev.absent_explain')) : null] : h('p', { class: 'muted' }, t('ev.no_departments')));
 	const failures = section(t('ev.failures'), (r.guide_failures || []).length ? [h('p', { class: 'hint' }, t('ev.failures_sub')), failuresTable(r.guide_failures, deptNames)] : h('p', { class: 'muted', id: 'ev-no-failures' }, t('ev.no_failures')));
+	const missing = missingSection(r, regionsMap);
 	const trend = r.trend || [];
 	const trendSec = trend.length
 		? section(
@@ -525,6 +565,7 @@ async function regionView(params, query) {
 			breakdown,
 			depts,
 			failures,
+			missing,
 			trendSec,
 		),
 	};
