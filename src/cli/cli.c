@@ -9,6 +9,7 @@
 #include "crypto/sm3.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/evaluate.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/org.h"
@@ -209,6 +210,15 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cli_setup(1) < 0)
 		return 1;
+	/* A bad evaluation setting stops the node now, not at the first
+	 * request for the evaluation. */
+	struct eval_config ec;
+	err_clear(&err);
+	if (eval_config_parse(cfg.eval_weights, cfg.eval_bands, &ec, &err) < 0) {
+		fprintf(stderr, "serve: %s\n", err.msg);
+		cli_teardown();
+		return 1;
+	}
 	if (log_open_access(cfg.access_log) < 0) {
 		fprintf(stderr, "serve: cannot open access log %s\n", cfg.access_log);
 		return 1;

@@ -353,6 +353,15 @@ describe('capability evaluation: exact figures', () => {
 		fieldError(await get(node, '/api/v1/evaluation/regions/520123'), 404, 'code', 'not_evaluated');
 	});
 
+	it('refuses a bad weight or band setting by name, at start and in the CLI', () => {
+		const serve = node.cli(['serve'], { ZT_EVAL_WEIGHTS: 'coverage:1,speed:2', ZT_LISTEN: '127.0.0.1:0' });
+		assert.equal(serve.code, 1);
+		assert.match(serve.stderr, /^serve: eval_weights: unknown indicator "speed"/m);
+		const ev = node.cli(['evaluate', '--period', '2026'], { ZT_EVAL_BANDS: 'high:80,very_high:90' });
+		assert.equal(ev.code, 1);
+		assert.match(ev.stderr, /eval_bands/);
+	});
+
 	it('imports external indicators all or nothing and analyses them', async () => {
 		const bad = join(node.dataDir, 'bad.csv');
 		writeFileSync(
