@@ -152,6 +152,8 @@ guard(struct req *r)
 	return -1;
 }
 
+#define DRAIN_MAX (8u << 20) /* excess bytes read and dropped before a 413 */
+
 static size_t
 body_limit(const struct route *rt)
 {
@@ -183,8 +185,16 @@ begin(struct req *r)
 	r->route_index = idx;
 	r->route = &routes[idx];
 	const char *cl = req_header(r, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > body_limit(r->route)) {
-		reply_problem(r, 413, "too_large", "the request body is too large");
+	unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+	if (declared > body_limit(r->route)) {
+		/* A body far too large is refused before it is read. A smaller
+		 * excess is read and dropped first (take_body), and refused when it
+		 * ends: answering early and closing with unread data in the socket
+		 * resets the connection, and the client may lose the 413. */
+		if (declared - body_limit(r->route) > DRAIN_MAX)
+			reply_problem(r, 413, "too_large", "the request body is too large");
+		else
+			r->body_too_big = 1;
 		return;
 	}
 	if (guard(r) < 0)
