@@ -80,6 +80,7 @@ static const struct command commands[] = {
     {"items", "required", cli_required_import, CLI_REQUIRED_IMPORT_USAGE, CLI_REQUIRED_IMPORT_HELP},
     {"demo", "generate", cli_demo_generate, CLI_DEMO_GENERATE_USAGE, CLI_DEMO_GENERATE_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
+    {"node", NULL, cli_node, CLI_NODE_USAGE, CLI_NODE_HELP},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -31,5 +31,6 @@ int cli_license_verify(int argc, char **argv);
 #include "cli/evaluate_cli.h"
 #include "cli/required_cli.h"
 #include "cli/demo_cli.h"
+#include "cli/node_cli.h"
 
 #endif

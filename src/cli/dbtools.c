@@ -52,6 +52,8 @@ struct table {
  * (the target is migrated, not copied into); the search index is rebuilt. */
 static const struct table tables[] = {
     {"regions", "code", 0, NULL, 0},
+    {"fed_nodes", "id", 1, NULL, 0},
+    {"fed_seen", "id", 1, NULL, 0},
     {"departments", "id", 1, NULL, 0},
     {"users", "id", 1, NULL, 0},
     {"sessions", "token_hash", 0, NULL, 0},

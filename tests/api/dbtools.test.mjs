@@ -6,7 +6,8 @@
  *   Source: a node on SQLite (in the PostgreSQL pass too) with the demo data
  *   (cases submitted, accepted, approved) plus cases made through the API:
  *   needs_supplement, not_accepted, denied, and delivered with a visit and a
- *   2-star rating (which opens a bad_rating supervision item). Its answers
+ *   2-star rating (which opens a bad_rating supervision item), a federation
+ *   identity (`node init`: fed_nodes, node_meta) and a fed_seen row. Its answers
  *   to GET /api/v1/cases/N for every case, its search results and the
  *   session tokens used are taken before any copy; the source is not
  *   written to afterwards.
@@ -97,6 +98,8 @@ const TABLES = {
 	api_keys: 'id',
 	access_records: 'id',
 	access_subjects: 'subject, access_id',
+	fed_nodes: 'id',
+	fed_seen: 'id',
 };
 const SEARCHES = ['失业', '营业执照', '证明'];
 
@@ -240,6 +243,10 @@ describe('db copy and backup', () => {
 			searches[q] = r.json.items.map((i) => i.code);
 			assert.ok(searches[q].length > 0, q);
 		}
+		/* Federation: this node's identity and a received message id. */
+		const ni = src.cli(['node', 'init', '--region', '520102', '--name', '南明区节点', '--parent-region', '520100']);
+		assert.equal(ni.code, 0, ni.stderr);
+		sqlite(srcDb, "INSERT INTO fed_seen (sender, message_id, received_at) VALUES ('520100', '00112233445566778899aabbccddeeff', 1772416800)");
 		/* The copies carry the head's SM2 signature (the source is SQLite even
 		 * under ZT_TEST_PG). */
 		await waitSigned((q) => Object.values(sqlite(srcDb, q)[0])[0]);

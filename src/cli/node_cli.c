@@ -1,0 +1,228 @@
+/* node_cli.c - `zhengtong node init|show|add` (see node_cli.h): parses the
+ * options, runs fed/node.h in one write transaction and prints the result. */
+#include "cli/cli.h"
+#include "base/fileio.h"
+#include "crypto/nodekey.h"
+#include "db/db.h"
+#include "fed/node.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PEM_MAX 8192
+
+struct node_opts {
+	struct node_in in;
+	const char *key_file;
+	int updated; /* init: the node was already initialised */
+};
+
+struct add_job {
+	const struct node_in *in;
+	const char *pem;
+	char key_id[NODEKEY_ID_LEN];
+	int updated;
+};
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: %s\n", CLI_NODE_USAGE);
+	return 2;
+}
+
+/* Reads "--opt VALUE" pairs (--key only when with_key). Returns 0 or the
+ * exit status 2 (message printed). */
+static int
+parse(const char *cmd, int argc, char **argv, int with_key, struct node_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (strcmp(a, "--region") == 0)
+			slot = &o->in.region;
+		else if (strcmp(a, "--name") == 0)
+			slot = &o->in.name;
+		else if (strcmp(a, "--url") == 0)
+			slot = &o->in.url;
+		else if (strcmp(a, "--parent-region") == 0)
+			slot = &o->in.parent;
+		else if (strcmp(a, "--key") == 0 && with_key)
+			slot = &o->key_file;
+		if (slot == NULL) {
+			fprintf(stderr, "node %s: unknown argument %s\n", cmd, a);
+			return usage();
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "node %s: %s needs a value\n", cmd, a);
+			return usage();
+		}
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static void
+print_identity(const struct node_identity *id)
+{
+	printf("region: %s %s\n", id->region, id->region_name);
+	printf("name: %s\n", id->name);
+	printf("url: %s\n", id->url[0] ? id->url : "(none)");
+	if (id->parent[0])
+		printf("parent region: %s %s\n", id->parent, id->parent_name);
+	else
+		printf("parent region: (none)\n");
+	printf("key_id: %s\n", id->key_id);
+	printf("fingerprint: %s\n", id->fingerprint);
+}
+
+static int
+job_init(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct node_opts *o = arg;
+	return node_init(c, &o->in, &o->updated, err);
+}
+
+static int
+job_add(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct add_job *j = arg;
+
+	return node_add_peer(c, j->in, j->pem, j->key_id, &j->updated, err);
+}
+
+static int
+show(const char *cmd, int initialised_only)
+{
+	struct node_identity id;
+	struct zt_err err;
+
+	err_clear(&err);
+	int rc = node_identity_load(db_cli_conn(), &id, &err);
+	if (rc < 0) {
+		fprintf(stderr, "node %s: %s\n", cmd, err.msg);
+		return 1;
+	}
+	if (rc == 0) {
+		fprintf(stderr, "node %s: this node is not initialised (run zhengtong node init)\n",
+			cmd);
+		return 1;
+	}
+	if (!initialised_only)
+		print_identity(&id);
+	if (strcmp(id.key_id, nodekey_id()) != 0)
+		fprintf(stderr,
+			"node %s: warning: node.key has key_id %s, not the registered key; run"
+			" zhengtong node init again to register it\n",
+			cmd, nodekey_id());
+	return 0;
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	struct node_opts o;
+	struct zt_err err;
+	int rc;
+
+	if ((rc = parse("init", argc, argv, 0, &o)) != 0)
+		return rc;
+	if (o.in.region == NULL || o.in.name == NULL) {
+		fprintf(stderr, "node init: --region and --name are required\n");
+		return usage();
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	rc = db_write(job_init, &o, &err);
+	if (rc < 0) {
+		fprintf(stderr, "node init: %s%s%s\n", err.field, err.field[0] ? ": " : "",
+			err.msg);
+		cli_teardown();
+		return 1;
+	}
+	printf("node %s\n", o.updated ? "updated" : "initialised");
+	rc = show("init", 0);
+	cli_teardown();
+	return rc;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	if (argc > 0) {
+		fprintf(stderr, "node show: unexpected argument %s\n", argv[0]);
+		return usage();
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	int rc = show("show", 0);
+	cli_teardown();
+	return rc;
+}
+
+static int
+cmd_add(int argc, char **argv)
+{
+	struct node_opts o;
+	struct add_job j;
+	struct zt_err err;
+	char *pem = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = parse("add", argc, argv, 1, &o)) != 0)
+		return rc;
+	if (o.in.region == NULL || o.in.name == NULL || o.in.url == NULL || o.key_file == NULL) {
+		fprintf(stderr, "node add: --region, --name, --url and --key are required\n");
+		return usage();
+	}
+	rc = file_read_all(o.key_file, PEM_MAX, &pem, &len);
+	if (rc < 0) {
+		fprintf(stderr, "node add: key: cannot read %s%s\n", o.key_file,
+			rc == -2 ? " (too large for a PEM key)" : "");
+		return 1;
+	}
+	if (strlen(pem) != len) {
+		fprintf(stderr, "node add: key: %s is not a PEM text file\n", o.key_file);
+		free(pem);
+		return 1;
+	}
+	if (cli_setup(0) < 0) {
+		free(pem);
+		return 1;
+	}
+	memset(&j, 0, sizeof(j));
+	j.in = &o.in;
+	j.pem = pem;
+	err_clear(&err);
+	rc = db_write(job_add, &j, &err);
+	if (rc < 0) {
+		fprintf(stderr, "node add: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
+		rc = 1;
+	} else {
+		printf("peer %s: region %s, key_id %s\n", j.updated ? "updated" : "added",
+		       o.in.region, j.key_id);
+		rc = 0;
+	}
+	cli_teardown();
+	free(pem);
+	return rc;
+}
+
+int
+cli_node(int argc, char **argv)
+{
+	if (argc < 1)
+		return usage();
+	if (strcmp(argv[0], "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(argv[0], "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(argv[0], "add") == 0)
+		return cmd_add(argc - 1, argv + 1);
+	fprintf(stderr, "node: unknown subcommand %s\n", argv[0]);
+	return usage();
+}
