@@ -3,6 +3,7 @@
  * (external indicators from CSV, all or nothing). Both render documents of
  * domain/evaluate.h and domain/indicators.h; nothing is computed here. */
 #include "cli/cli.h"
+#include "cli/import_ui.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -16,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_HTML };
 
@@ -657,43 +656,6 @@ cli_evaluate(int argc, char **argv)
 
 /* ---- indicators import ---- */
 
-struct import_ui {
-	int tty;
-	int64_t size;
-	uint64_t t0, last;
-};
-
-static void
-on_error(void *ctx, int64_t line, const char *field, const char *reason, const char *detail)
-{
-	struct import_ui *ui = ctx;
-
-	fprintf(stderr, "%sline %lld: %s: %s: %s\n", ui->tty ? "\r\033[K" : "", (long long)line,
-		*field ? field : "-", reason, detail);
-}
-
-static void
-on_progress(void *ctx, int64_t rows, int64_t bytes)
-{
-	struct import_ui *ui = ctx;
-	uint64_t now = clock_mono_ns();
-
-	if (now - ui->last < 200000000ull)
-		return;
-	ui->last = now;
-	if (bytes < 0)
-		fprintf(stderr, "%sindicators import: storing %lld rows%s",
-			ui->tty ? "\r\033[K" : "", (long long)rows, ui->tty ? "" : "\n");
-	else if (ui->size > 0)
-		fprintf(stderr, "%sindicators import: %lld rows checked, %.0f%%%s",
-			ui->tty ? "\r\033[K" : "", (long long)rows,
-			100.0 * (double)bytes / (double)ui->size, ui->tty ? "" : "\n");
-	else
-		fprintf(stderr, "%sindicators import: %lld rows checked%s",
-			ui->tty ? "\r\033[K" : "", (long long)rows, ui->tty ? "" : "\n");
-	fflush(stderr);
-}
-
 int
 cli_indicators_import(int argc, char **argv)
 {
@@ -701,7 +663,6 @@ cli_indicators_import(int argc, char **argv)
 	struct indicators_result res;
 	struct import_ui ui;
 	struct zt_err err;
-	struct stat st;
 	int rc;
 
 	for (int i = 0; i < argc; i++) {
@@ -732,37 +693,24 @@ cli_indicators_import(int argc, char **argv)
 			INDICATORS_SOURCE_MAX);
 		return 2;
 	}
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (in == NULL) {
-		fprintf(stderr, "indicators import: cannot open %s\n", path);
+	FILE *in = import_ui_open(&ui, "indicators import", path);
+	if (in == NULL)
+		return 1;
+	if (cli_setup(0) < 0) {
+		import_ui_close(&ui, in);
 		return 1;
 	}
-	memset(&ui, 0, sizeof(ui));
-	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
-		ui.size = st.st_size;
-	ui.tty = isatty(2);
-	ui.t0 = clock_mono_ns();
-	if (cli_setup(0) < 0) {
-		rc = 1;
-		goto out;
-	}
-	struct indicators_hooks hooks = {&ui, on_error, on_progress};
+	struct import_hooks hooks = import_ui_hooks(&ui);
 	err_clear(&err);
 	rc = indicators_import(db_cli_conn(), in, source, &hooks, &res, &err);
-	if (ui.tty)
-		fputs("\r\033[K", stderr);
+	import_ui_close(&ui, in);
 	cli_teardown();
 	if (rc < 0) {
 		fprintf(stderr, "indicators import: %s%s%s\n", err.field, err.field[0] ? ": " : "",
 			err.msg);
-		rc = 1;
-		goto out;
+		return 1;
 	}
 	printf("imported %lld rows (%lld inserted, %lld updated) from %s\n", (long long)res.rows,
 	       (long long)res.inserted, (long long)res.updated, source);
-	rc = 0;
-out:
-	if (in != stdin)
-		fclose(in);
-	return rc;
+	return 0;
 }

@@ -837,7 +837,7 @@ build_region(struct gen *g, db_conn *c, int ri, struct zt_err *err)
 		add_rows(g, 1);
 		int published = chance(&rr, impl);
 		if (!published && !chance(&rr, 0.15))
-			continue; /* required, but not implemented at all */
+			continue; /* a gap in the catalog: listed, never offered */
 		snprintf(p.place, sizeof(p.place), "%s政务服务中心 %s 窗口", r->name,
 			 prov ? d->prov : d->city);
 		snprintf(p.conditions, sizeof(p.conditions), "符合%s法定条件的申请人。", t->name);

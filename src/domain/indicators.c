@@ -3,6 +3,7 @@
  * everything is upserted in one write transaction. */
 #include "domain/indicators.h"
 #include "domain/audit.h"
+#include "domain/csvimport.h"
 #include "domain/evaluate.h"
 #include "domain/org.h"
 #include "domain/resource.h"
@@ -13,8 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PROGRESS_EVERY 20000
 
 enum { COL_REGION, COL_PERIOD, COL_INDICATOR, COL_VALUE, NCOLS };
 static const char *const col_names[NCOLS] = {"region_code", "period", "indicator", "value"};
@@ -28,97 +27,47 @@ struct row {
 };
 
 struct job {
+	db_conn *c; /* reads the regions while checking */
 	struct row *rows;
-	int64_t n;
+	int64_t n, cap;
 	const char *source;
-	const struct indicators_hooks *h;
+	const struct import_hooks *h;
 	int64_t inserted, updated;
 };
-
-static void
-report(const struct indicators_hooks *h, int64_t line, const char *field, const char *reason,
-       const char *detail)
-{
-	if (h && h->on_error)
-		h->on_error(h->ctx, line, field, reason, detail);
-}
-
-static int
-read_header(struct csv_reader *csv, int map[NCOLS], struct zt_err *err)
-{
-	char **cells;
-	int n, rc;
-	int64_t line;
-
-	rc = resource_csv_next(csv, &cells, &n, &line, err);
-	if (rc == 0)
-		return err_set(
-		    err, ZT_EINVAL, "header", "required",
-		    "the file is empty; the first line is region_code,period,indicator,value");
-	if (rc < 0)
-		return err_set(err, ZT_EINVAL, "header", "format", "the header line is malformed");
-	for (int k = 0; k < NCOLS; k++)
-		map[k] = -1;
-	for (int i = 0; i < n; i++) {
-		int k;
-		for (k = 0; k < NCOLS && strcmp(cells[i], col_names[k]) != 0; k++)
-			;
-		if (k == NCOLS)
-			return err_set(
-			    err, ZT_EINVAL, "header", "unknown",
-			    "unknown column \"%.40s\" (region_code, period, indicator, value)",
-			    cells[i]);
-		if (map[k] >= 0)
-			return err_set(err, ZT_EINVAL, "header", "duplicate", "column %s twice",
-				       col_names[k]);
-		map[k] = i;
-	}
-	for (int k = 0; k < NCOLS; k++)
-		if (map[k] < 0)
-			return err_set(err, ZT_EINVAL, "header", "missing", "column %s is missing",
-				       col_names[k]);
-	return 0;
-}
 
 /* Checks one record into r: 0 when good, 1 (reported) when bad, negative
  * when the database failed. */
 static int
-check_row(db_conn *c, char **cells, int n, const int map[NCOLS], struct row *r,
-	  const struct indicators_hooks *h, struct zt_err *err)
+check_row(db_conn *c, char **cells, const int *map, struct row *r, const struct import_hooks *h,
+	  struct zt_err *err)
 {
 	struct eval_period p;
 	struct zt_err perr;
 	int bad = 0;
 
-	if (n != NCOLS) {
-		char d[64];
-		snprintf(d, sizeof(d), "%d fields, expected %d", n, NCOLS);
-		report(h, r->line, "", "columns", d);
-		return 1;
-	}
 	const char *region = cells[map[COL_REGION]], *period = cells[map[COL_PERIOD]];
 	const char *name = cells[map[COL_INDICATOR]], *value = cells[map[COL_VALUE]];
 	int known = strlen(region) < sizeof(r->region) ? org_region_exists(c, region, err) : 0;
 	if (known < 0)
 		return known;
 	if (!known) {
-		report(h, r->line, "region_code", "unknown", "no such region");
+		csv_report(h, r->line, "region_code", "unknown", "no such region");
 		bad = 1;
 	}
 	err_clear(&perr);
 	if (eval_period_parse(period, &p, &perr) < 0) {
-		report(h, r->line, "period", perr.reason, perr.msg);
+		csv_report(h, r->line, "period", perr.reason, perr.msg);
 		bad = 1;
 	}
 	if (!eval_indicator_name_ok(name)) {
-		report(h, r->line, "indicator", "format", "1-40 characters of a-z, 0-9 and _");
+		csv_report(h, r->line, "indicator", "format", "1-40 characters of a-z, 0-9 and _");
 		bad = 1;
 	}
 	char *end;
 	errno = 0;
 	r->value = strtod(value, &end);
 	if (*value == '\0' || *end != '\0' || errno == ERANGE || !isfinite(r->value)) {
-		report(h, r->line, "value", "number", "not a finite number");
+		csv_report(h, r->line, "value", "number", "not a finite number");
 		bad = 1;
 	}
 	if (bad)
@@ -144,7 +93,7 @@ cmp_key(const void *a, const void *b)
 /* Reports every row whose key an earlier row already had; returns their
  * number. */
 static int64_t
-duplicates(struct row *rows, int64_t n, const struct indicators_hooks *h)
+duplicates(struct row *rows, int64_t n, const struct import_hooks *h)
 {
 	struct row **v = xmalloc(sizeof(*v) * ((size_t)n + 1));
 	int64_t bad = 0;
@@ -160,7 +109,7 @@ duplicates(struct row *rows, int64_t n, const struct indicators_hooks *h)
 		char d[96];
 		snprintf(d, sizeof(d), "the same region, period and indicator as line %lld",
 			 (long long)v[i - 1]->line);
-		report(h, b->line, "indicator", "duplicate", d);
+		csv_report(h, b->line, "indicator", "duplicate", d);
 		bad++;
 	}
 	free(v);
@@ -210,7 +159,7 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 		db_bind_int(s, 6, now);
 		if ((rc = db_step(s, err)) < 0)
 			return rc;
-		if (j->h && j->h->progress && (i + 1) % PROGRESS_EVERY == 0)
+		if (j->h && j->h->progress && (i + 1) % CSV_PROGRESS_EVERY == 0)
 			j->h->progress(j->h->ctx, i + 1, -1);
 	}
 	json_t *data = json_pack("{s:I, s:I, s:I, s:s}", "rows", (json_int_t)j->n, "inserted",
@@ -221,53 +170,39 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 	return rc;
 }
 
+/* One record of the file (csv_check_fn): kept in the job when good. */
+static int
+take_row(void *arg, char **cells, const int *map, int64_t line, struct zt_err *err)
+{
+	struct job *j = arg;
+
+	if (j->n == j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 1024;
+		j->rows = xreallocarray(j->rows, (size_t)j->cap, sizeof(*j->rows));
+	}
+	j->rows[j->n].line = line;
+	int rc = check_row(j->c, cells, map, &j->rows[j->n], j->h, err);
+	if (rc == 0)
+		j->n++;
+	return rc;
+}
+
 int
-indicators_import(db_conn *c, FILE *f, const char *source, const struct indicators_hooks *h,
+indicators_import(db_conn *c, FILE *f, const char *source, const struct import_hooks *h,
 		  struct indicators_result *res, struct zt_err *err)
 {
 	struct csv_reader *csv = resource_csv_new(f);
-	struct job j = {NULL, 0, source, h, 0, 0};
-	int64_t cap = 0, line;
-	int map[NCOLS], rc, n;
-	char **cells;
+	struct job j = {.c = c, .source = source, .h = h};
+	int map[NCOLS], rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = read_header(csv, map, err)) < 0)
+	if ((rc = csv_read_header(csv, col_names, NCOLS, map, err)) < 0 ||
+	    (rc = csv_check_all(csv, NCOLS, map, h, take_row, &j, &res->rows, &res->rejected,
+				err)) < 0)
 		goto out;
-	for (;;) {
-		struct zt_err rerr;
-		err_clear(&rerr);
-		rc = resource_csv_next(csv, &cells, &n, &line, &rerr);
-		if (rc == 0)
-			break;
-		res->rows++;
-		if (h && h->progress && res->rows % PROGRESS_EVERY == 0)
-			h->progress(h->ctx, res->rows, resource_csv_offset(csv));
-		if (rc < 0) {
-			report(h, line, "", rerr.reason, rerr.msg);
-			res->rejected++;
-			continue;
-		}
-		if (j.n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			j.rows = xreallocarray(j.rows, (size_t)cap, sizeof(*j.rows));
-		}
-		j.rows[j.n].line = line;
-		if ((rc = check_row(c, cells, n, map, &j.rows[j.n], h, err)) < 0)
-			goto out;
-		if (rc > 0)
-			res->rejected++;
-		else
-			j.n++;
-	}
 	res->rejected += duplicates(j.rows, j.n, h);
-	if (res->rejected > 0) {
-		rc = err_set(err, ZT_EINVAL, "", "rejected",
-			     "%lld of %lld row(s) rejected; nothing was imported",
-			     (long long)res->rejected, (long long)res->rows);
-		goto out;
-	}
-	if ((rc = db_write(tx_store, &j, err)) < 0)
+	if ((rc = csv_verdict(res->rows, res->rejected, err)) < 0 ||
+	    (rc = db_write(tx_store, &j, err)) < 0)
 		goto out;
 	res->inserted = j.inserted;
 	res->updated = j.updated;

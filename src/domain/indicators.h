@@ -10,17 +10,9 @@
 
 #include "base/err.h"
 #include "db/db.h"
+#include "domain/resource.h"
 
 #define INDICATORS_SOURCE_MAX 200 /* characters of --source */
-
-struct indicators_hooks {
-	void *ctx;
-	/* Called for every bad row (line 1 is the header). */
-	void (*on_error)(void *ctx, int64_t line, const char *field, const char *reason,
-			 const char *detail);
-	/* Called now and then with the rows read and the bytes consumed. */
-	void (*progress)(void *ctx, int64_t rows, int64_t bytes);
-};
 
 struct indicators_result {
 	int64_t rows, inserted, updated, rejected;
@@ -33,7 +25,7 @@ struct indicators_result {
  * transaction with source and the time; otherwise stores nothing, reports
  * each bad row through hooks and returns ZT_EINVAL (reason "rejected").
  * A bad header is ZT_EINVAL with field "header". */
-int indicators_import(db_conn *c, FILE *f, const char *source, const struct indicators_hooks *h,
+int indicators_import(db_conn *c, FILE *f, const char *source, const struct import_hooks *h,
 		      struct indicators_result *res, struct zt_err *err);
 
 /* {"indicators":[{"name","periods":[...],"regions":N}]}, by name. */

@@ -4,15 +4,15 @@
  * replaces the lists of the regions the file names. */
 #include "domain/required_items.h"
 #include "domain/audit.h"
+#include "domain/csvimport.h"
 #include "domain/org.h"
 #include "domain/resource.h"
+#include "base/utf8.h"
 #include "base/xmalloc.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PROGRESS_EVERY 20000
 
 enum { COL_REGION, COL_CODE, COL_NAME, NCOLS };
 static const char *const col_names[NCOLS] = {"region_code", "code", "name"};
@@ -25,89 +25,22 @@ struct row {
 };
 
 struct job {
+	db_conn *c;	  /* reads the regions while checking */
 	struct row *rows; /* sorted by region, code after the duplicate check */
-	int64_t n;
-	const struct required_hooks *h;
+	int64_t n, cap;
+	const struct import_hooks *h;
 	int64_t regions, replaced;
 };
-
-static void
-report(const struct required_hooks *h, int64_t line, const char *field, const char *reason,
-       const char *detail)
-{
-	if (h && h->on_error)
-		h->on_error(h->ctx, line, field, reason, detail);
-}
-
-static int
-read_header(struct csv_reader *csv, int map[NCOLS], struct zt_err *err)
-{
-	char **cells;
-	int n, rc;
-	int64_t line;
-
-	rc = resource_csv_next(csv, &cells, &n, &line, err);
-	if (rc == 0)
-		return err_set(err, ZT_EINVAL, "header", "required",
-			       "the file is empty; the first line is region_code,code,name");
-	if (rc < 0)
-		return err_set(err, ZT_EINVAL, "header", "format", "the header line is malformed");
-	for (int k = 0; k < NCOLS; k++)
-		map[k] = -1;
-	for (int i = 0; i < n; i++) {
-		int k;
-		for (k = 0; k < NCOLS && strcmp(cells[i], col_names[k]) != 0; k++)
-			;
-		if (k == NCOLS)
-			return err_set(err, ZT_EINVAL, "header", "unknown",
-				       "unknown column \"%.40s\" (region_code, code, name)",
-				       cells[i]);
-		if (map[k] >= 0)
-			return err_set(err, ZT_EINVAL, "header", "duplicate", "column %s twice",
-				       col_names[k]);
-		map[k] = i;
-	}
-	for (int k = 0; k < NCOLS; k++)
-		if (map[k] < 0)
-			return err_set(err, ZT_EINVAL, "header", "missing", "column %s is missing",
-				       col_names[k]);
-	return 0;
-}
 
 /* Characters (code points) of s, or -1 if s is not valid UTF-8 (RFC 3629)
  * or holds a control character. */
 static long
 text_chars(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-
-	while (*p) {
-		int len;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return -1;
-		if (*p < 0x80)
-			len = 1;
-		else if ((*p & 0xe0) == 0xc0)
-			len = 2;
-		else if ((*p & 0xf0) == 0xe0)
-			len = 3;
-		else if ((*p & 0xf8) == 0xf0)
-			len = 4;
-		else
-			return -1;
-		for (int i = 1; i < len; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return -1;
-		if ((len == 2 && p[0] < 0xc2) || (len == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
-		    (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-		    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) ||
-		    (len == 4 && (p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90))))
-			return -1;
-		p += len;
-		n++;
-	}
-	return n;
+	return utf8_len(s);
 }
 
 static int
@@ -127,36 +60,32 @@ code_ok(const char *s)
 /* Checks one record into r: 0 when good, 1 (reported) when bad, negative
  * when the database failed. */
 static int
-check_row(db_conn *c, char **cells, int n, const int map[NCOLS], struct row *r,
-	  const struct required_hooks *h, struct zt_err *err)
+check_row(db_conn *c, char **cells, const int *map, struct row *r, const struct import_hooks *h,
+	  struct zt_err *err)
 {
 	int bad = 0;
 
-	if (n != NCOLS) {
-		char d[64];
-		snprintf(d, sizeof(d), "%d fields, expected %d", n, NCOLS);
-		report(h, r->line, "", "columns", d);
-		return 1;
-	}
 	const char *region = cells[map[COL_REGION]], *code = cells[map[COL_CODE]];
 	const char *name = cells[map[COL_NAME]];
 	int known = strlen(region) < sizeof(r->region) ? org_region_exists(c, region, err) : 0;
 	if (known < 0)
 		return known;
 	if (!known) {
-		report(h, r->line, "region_code", "unknown", "no such region");
+		csv_report(h, r->line, "region_code", "unknown", "no such region");
 		bad = 1;
 	}
 	if (!code_ok(code)) {
-		report(h, r->line, "code", "format", "1-64 characters of A-Z, a-z, 0-9 and -");
+		csv_report(h, r->line, "code", "format", "1-64 characters of A-Z, a-z, 0-9 and -");
 		bad = 1;
 	}
 	long len = text_chars(name);
 	if (len < 0) {
-		report(h, r->line, "name", "encoding", "not UTF-8 text (or a control character)");
+		csv_report(h, r->line, "name", "encoding",
+			   "not UTF-8 text (or a control character)");
 		bad = 1;
 	} else if (len == 0 || len > REQUIRED_NAME_MAX) {
-		report(h, r->line, "name", len == 0 ? "required" : "too_long", "1-200 characters");
+		csv_report(h, r->line, "name", len == 0 ? "required" : "too_long",
+			   "1-200 characters");
 		bad = 1;
 	}
 	if (bad)
@@ -181,7 +110,7 @@ cmp_row(const void *a, const void *b)
 /* Sorts rows by region, code and line and reports every row whose key an
  * earlier line already had; returns their number. */
 static int64_t
-duplicates(struct row *rows, int64_t n, const struct required_hooks *h)
+duplicates(struct row *rows, int64_t n, const struct import_hooks *h)
 {
 	int64_t bad = 0, first = 0;
 
@@ -194,7 +123,7 @@ duplicates(struct row *rows, int64_t n, const struct required_hooks *h)
 		}
 		char d[96];
 		snprintf(d, sizeof(d), "the same region and code as line %lld", (long long)a->line);
-		report(h, b->line, "code", "duplicate", d);
+		csv_report(h, b->line, "code", "duplicate", d);
 		bad++;
 	}
 	return bad;
@@ -235,7 +164,7 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 			db_bind_text(s, 3, r->name);
 			if ((rc = db_step(s, err)) < 0)
 				goto out;
-			if (j->h && j->h->progress && (k + 1) % PROGRESS_EVERY == 0)
+			if (j->h && j->h->progress && (k + 1) % CSV_PROGRESS_EVERY == 0)
 				j->h->progress(j->h->ctx, k + 1, -1);
 		}
 		json_array_append_new(regions,
@@ -254,54 +183,40 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* One record of the file (csv_check_fn): kept in the job when good. */
+static int
+take_row(void *arg, char **cells, const int *map, int64_t line, struct zt_err *err)
+{
+	struct job *j = arg;
+
+	if (j->n == j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 1024;
+		j->rows = xreallocarray(j->rows, (size_t)j->cap, sizeof(*j->rows));
+	}
+	j->rows[j->n].line = line;
+	j->rows[j->n].name = NULL;
+	int rc = check_row(j->c, cells, map, &j->rows[j->n], j->h, err);
+	if (rc == 0)
+		j->n++;
+	return rc;
+}
+
 int
-required_import(db_conn *c, FILE *f, const struct required_hooks *h, struct required_result *res,
+required_import(db_conn *c, FILE *f, const struct import_hooks *h, struct required_result *res,
 		struct zt_err *err)
 {
 	struct csv_reader *csv = resource_csv_new(f);
-	struct job j = {NULL, 0, h, 0, 0};
-	int64_t cap = 0, line;
-	int map[NCOLS], rc, n;
-	char **cells;
+	struct job j = {.c = c, .h = h};
+	int map[NCOLS], rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = read_header(csv, map, err)) < 0)
+	if ((rc = csv_read_header(csv, col_names, NCOLS, map, err)) < 0 ||
+	    (rc = csv_check_all(csv, NCOLS, map, h, take_row, &j, &res->rows, &res->rejected,
+				err)) < 0)
 		goto out;
-	for (;;) {
-		struct zt_err rerr;
-		err_clear(&rerr);
-		rc = resource_csv_next(csv, &cells, &n, &line, &rerr);
-		if (rc == 0)
-			break;
-		res->rows++;
-		if (h && h->progress && res->rows % PROGRESS_EVERY == 0)
-			h->progress(h->ctx, res->rows, resource_csv_offset(csv));
-		if (rc < 0) {
-			report(h, line, "", rerr.reason, rerr.msg);
-			res->rejected++;
-			continue;
-		}
-		if (j.n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			j.rows = xreallocarray(j.rows, (size_t)cap, sizeof(*j.rows));
-		}
-		j.rows[j.n].line = line;
-		j.rows[j.n].name = NULL;
-		if ((rc = check_row(c, cells, n, map, &j.rows[j.n], h, err)) < 0)
-			goto out;
-		if (rc > 0)
-			res->rejected++;
-		else
-			j.n++;
-	}
 	res->rejected += duplicates(j.rows, j.n, h);
-	if (res->rejected > 0) {
-		rc = err_set(err, ZT_EINVAL, "", "rejected",
-			     "%lld of %lld row(s) rejected; nothing was imported",
-			     (long long)res->rejected, (long long)res->rows);
-		goto out;
-	}
-	if ((rc = db_write(tx_store, &j, err)) < 0)
+	if ((rc = csv_verdict(res->rows, res->rejected, err)) < 0 ||
+	    (rc = db_write(tx_store, &j, err)) < 0)
 		goto out;
 	res->regions = j.regions;
 	res->replaced = j.replaced;

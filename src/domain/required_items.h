@@ -9,19 +9,10 @@
 
 #include "base/err.h"
 #include "db/db.h"
+#include "domain/resource.h"
 
 #define REQUIRED_CODE_MAX 64  /* bytes of [A-Za-z0-9-] */
 #define REQUIRED_NAME_MAX 200 /* characters (code points) */
-
-struct required_hooks {
-	void *ctx;
-	/* Called for every bad row (line 1 is the header). */
-	void (*on_error)(void *ctx, int64_t line, const char *field, const char *reason,
-			 const char *detail);
-	/* Called now and then with the rows read and the bytes consumed (-1
-	 * while storing). */
-	void (*progress)(void *ctx, int64_t rows, int64_t bytes);
-};
 
 struct required_result {
 	int64_t rows;	  /* data rows read */
@@ -40,7 +31,7 @@ struct required_result {
  * keep theirs. Otherwise nothing is stored, each bad row is reported
  * through hooks and the result is ZT_EINVAL (reason "rejected"). A bad
  * header is ZT_EINVAL with field "header". */
-int required_import(db_conn *c, FILE *f, const struct required_hooks *h,
-		    struct required_result *res, struct zt_err *err);
+int required_import(db_conn *c, FILE *f, const struct import_hooks *h, struct required_result *res,
+		    struct zt_err *err);
 
 #endif

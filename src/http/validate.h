@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/utf8.h"
+
 struct req;
 
 #define JSON_MAX_DEPTH	32
@@ -21,8 +23,6 @@ struct req;
 int json_text_depth(const char *s, size_t n);
 /* Checks generic bounds on a parsed tree; returns 0 or -1 with a field error. */
 int json_check_bounds(struct req *r, json_t *v);
-/* Counts UTF-8 code points; returns -1 for invalid UTF-8. */
-long utf8_len(const char *s);
 
 /* Rejects members of obj not in allowed (NULL-terminated). prefix names the
  * object in field paths ("" for the body). */
