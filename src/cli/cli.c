@@ -198,6 +198,22 @@ url_hide_password(const char *url, char *out, size_t cap)
 		snprintf(out, cap, "%s", url);
 }
 
+void
+cli_csv_value(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {

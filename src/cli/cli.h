@@ -4,12 +4,16 @@
 #ifndef ZT_CLI_H
 #define ZT_CLI_H
 
+#include <stdio.h>
+
 int cli_main(int argc, char **argv);
 
 /* Shared by the command files: loads the configuration, opens and migrates
  * the database, loads the calendar. Returns 0 or -1 (message printed). */
 int cli_setup(int need_server);
 void cli_teardown(void);
+/* Writes s as one RFC 4180 CSV value (quoted when it needs to be). */
+void cli_csv_value(FILE *f, const char *s);
 
 /* share_cli.c */
 #define CLI_RESOURCE_IMPORT_USAGE                                                                  \

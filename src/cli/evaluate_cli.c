@@ -250,16 +250,8 @@ print_table(FILE *f, json_t *doc, int en)
 static void
 csv_cell(FILE *f, const char *s, int last)
 {
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s)
-		fputs(s, f);
+	if (s)
+		cli_csv_value(f, s);
 	fputs(last ? "\r\n" : ",", f);
 }
 

@@ -22,23 +22,6 @@ struct import_ui {
 	uint64_t t0;
 };
 
-/* Writes s as one CSV value (quoted when it needs to be). */
-static void
-csv_value(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void
 on_error(void *ctx, int64_t line, const char *field, const char *reason, const char *detail)
 {
@@ -48,11 +31,11 @@ on_error(void *ctx, int64_t line, const char *field, const char *reason, const c
 		*field ? field : "-", reason, detail);
 	if (ui->errors) {
 		fprintf(ui->errors, "%lld,", (long long)line);
-		csv_value(ui->errors, field);
+		cli_csv_value(ui->errors, field);
 		fputc(',', ui->errors);
-		csv_value(ui->errors, reason);
+		cli_csv_value(ui->errors, reason);
 		fputc(',', ui->errors);
-		csv_value(ui->errors, detail);
+		cli_csv_value(ui->errors, detail);
 		fputc('\n', ui->errors);
 	}
 }

@@ -2,6 +2,7 @@
  * all-or-nothing CSV imports (csvimport.h). */
 #include "domain/csvimport.h"
 #include "base/buf.h"
+#include "base/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,8 @@ csv_read_header(struct csv_reader *csv, const char *const *names, int ncols, int
 
 int
 csv_check_all(struct csv_reader *csv, int ncols, const int *map, const struct import_hooks *h,
-	      csv_check_fn check, void *arg, int64_t *rows, int64_t *rejected, struct zt_err *err)
+	      csv_check_fn check, void *arg, struct csv_rows *out, int64_t *rows, int64_t *rejected,
+	      struct zt_err *err)
 {
 	char **cells;
 	int64_t line;
@@ -107,8 +109,16 @@ csv_check_all(struct csv_reader *csv, int ncols, const int *map, const struct im
 			++*rejected;
 			continue;
 		}
-		if ((rc = check(arg, cells, map, line, err)) < 0)
+		if (out->n == out->cap) {
+			out->cap = out->cap ? 2 * out->cap : 1024;
+			out->v = xreallocarray(out->v, (size_t)out->cap, out->size);
+		}
+		void *row = (char *)out->v + (size_t)out->n * out->size;
+		memset(row, 0, out->size);
+		if ((rc = check(arg, cells, map, line, row, err)) < 0)
 			return rc;
+		if (rc == 0)
+			out->n++;
 		*rejected += rc;
 	}
 }

@@ -22,19 +22,28 @@ void csv_report(const struct import_hooks *h, int64_t line, const char *field, c
 int csv_read_header(struct csv_reader *csv, const char *const *names, int ncols, int *map,
 		    struct zt_err *err);
 
-/* Checks one record with ncols cells (cells[map[k]] is column k): 0 when
- * good (kept), 1 when bad (reported), negative when the database failed. */
-typedef int (*csv_check_fn)(void *arg, char **cells, const int *map, int64_t line,
+/* The good records, as the caller's row structs of size bytes each. */
+struct csv_rows {
+	void *v;
+	size_t size;
+	int64_t n, cap;
+};
+
+/* Checks one record with ncols cells (cells[map[k]] is column k) into row
+ * (zeroed): 0 when good (kept), 1 when bad (reported), negative when the
+ * database failed. */
+typedef int (*csv_check_fn)(void *arg, char **cells, const int *map, int64_t line, void *row,
 			    struct zt_err *err);
 
 /* Reads every record after the header: an unreadable one or one with
- * another number of cells than ncols is reported, the others go to check.
- * Counts the records in *rows and the bad ones in *rejected and calls
- * h->progress every CSV_PROGRESS_EVERY records. Returns 0 or the negative
- * error of check. */
+ * another number of cells than ncols is reported, the others go to check,
+ * and the good ones are kept in out (out->size set by the caller; free
+ * out->v). Counts the records in *rows and the bad ones in *rejected and
+ * calls h->progress every CSV_PROGRESS_EVERY records. Returns 0 or the
+ * negative error of check. */
 int csv_check_all(struct csv_reader *csv, int ncols, const int *map, const struct import_hooks *h,
-		  csv_check_fn check, void *arg, int64_t *rows, int64_t *rejected,
-		  struct zt_err *err);
+		  csv_check_fn check, void *arg, struct csv_rows *out, int64_t *rows,
+		  int64_t *rejected, struct zt_err *err);
 
 /* The verdict after the caller's own checks: 0 when nothing was rejected,
  * else ZT_EINVAL "rejected" with the counts. */

@@ -29,22 +29,26 @@ struct row {
 struct job {
 	db_conn *c; /* reads the regions while checking */
 	struct row *rows;
-	int64_t n, cap;
+	int64_t n;
 	const char *source;
 	const struct import_hooks *h;
 	int64_t inserted, updated;
 };
 
-/* Checks one record into r: 0 when good, 1 (reported) when bad, negative
- * when the database failed. */
+/* Checks one record into row (csv_check_fn): 0 when good, 1 (reported)
+ * when bad, negative when the database failed. */
 static int
-check_row(db_conn *c, char **cells, const int *map, struct row *r, const struct import_hooks *h,
-	  struct zt_err *err)
+check_row(void *arg, char **cells, const int *map, int64_t line, void *row, struct zt_err *err)
 {
+	const struct job *j = arg;
+	const struct import_hooks *h = j->h;
+	db_conn *c = j->c;
+	struct row *r = row;
 	struct eval_period p;
 	struct zt_err perr;
 	int bad = 0;
 
+	r->line = line;
 	const char *region = cells[map[COL_REGION]], *period = cells[map[COL_PERIOD]];
 	const char *name = cells[map[COL_INDICATOR]], *value = cells[map[COL_VALUE]];
 	int known = strlen(region) < sizeof(r->region) ? org_region_exists(c, region, err) : 0;
@@ -170,36 +174,22 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 	return rc;
 }
 
-/* One record of the file (csv_check_fn): kept in the job when good. */
-static int
-take_row(void *arg, char **cells, const int *map, int64_t line, struct zt_err *err)
-{
-	struct job *j = arg;
-
-	if (j->n == j->cap) {
-		j->cap = j->cap ? 2 * j->cap : 1024;
-		j->rows = xreallocarray(j->rows, (size_t)j->cap, sizeof(*j->rows));
-	}
-	j->rows[j->n].line = line;
-	int rc = check_row(j->c, cells, map, &j->rows[j->n], j->h, err);
-	if (rc == 0)
-		j->n++;
-	return rc;
-}
-
 int
 indicators_import(db_conn *c, FILE *f, const char *source, const struct import_hooks *h,
 		  struct indicators_result *res, struct zt_err *err)
 {
 	struct csv_reader *csv = resource_csv_new(f);
 	struct job j = {.c = c, .source = source, .h = h};
+	struct csv_rows all = {.size = sizeof(struct row)};
 	int map[NCOLS], rc;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = csv_read_header(csv, col_names, NCOLS, map, err)) < 0 ||
-	    (rc = csv_check_all(csv, NCOLS, map, h, take_row, &j, &res->rows, &res->rejected,
+	    (rc = csv_check_all(csv, NCOLS, map, h, check_row, &j, &all, &res->rows, &res->rejected,
 				err)) < 0)
 		goto out;
+	j.rows = all.v;
+	j.n = all.n;
 	res->rejected += duplicates(j.rows, j.n, h);
 	if ((rc = csv_verdict(res->rows, res->rejected, err)) < 0 ||
 	    (rc = db_write(tx_store, &j, err)) < 0)
@@ -208,7 +198,7 @@ indicators_import(db_conn *c, FILE *f, const char *source, const struct import_h
 	res->updated = j.updated;
 	rc = 0;
 out:
-	free(j.rows);
+	free(all.v);
 	resource_csv_free(csv);
 	return rc;
 }

@@ -27,7 +27,7 @@ struct row {
 struct job {
 	db_conn *c;	  /* reads the regions while checking */
 	struct row *rows; /* sorted by region, code after the duplicate check */
-	int64_t n, cap;
+	int64_t n;
 	const struct import_hooks *h;
 	int64_t regions, replaced;
 };
@@ -57,14 +57,18 @@ code_ok(const char *s)
 	return 1;
 }
 
-/* Checks one record into r: 0 when good, 1 (reported) when bad, negative
- * when the database failed. */
+/* Checks one record into row (csv_check_fn): 0 when good, 1 (reported)
+ * when bad, negative when the database failed. */
 static int
-check_row(db_conn *c, char **cells, const int *map, struct row *r, const struct import_hooks *h,
-	  struct zt_err *err)
+check_row(void *arg, char **cells, const int *map, int64_t line, void *row, struct zt_err *err)
 {
+	const struct job *j = arg;
+	const struct import_hooks *h = j->h;
+	db_conn *c = j->c;
+	struct row *r = row;
 	int bad = 0;
 
+	r->line = line;
 	const char *region = cells[map[COL_REGION]], *code = cells[map[COL_CODE]];
 	const char *name = cells[map[COL_NAME]];
 	int known = strlen(region) < sizeof(r->region) ? org_region_exists(c, region, err) : 0;
@@ -183,37 +187,22 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-/* One record of the file (csv_check_fn): kept in the job when good. */
-static int
-take_row(void *arg, char **cells, const int *map, int64_t line, struct zt_err *err)
-{
-	struct job *j = arg;
-
-	if (j->n == j->cap) {
-		j->cap = j->cap ? 2 * j->cap : 1024;
-		j->rows = xreallocarray(j->rows, (size_t)j->cap, sizeof(*j->rows));
-	}
-	j->rows[j->n].line = line;
-	j->rows[j->n].name = NULL;
-	int rc = check_row(j->c, cells, map, &j->rows[j->n], j->h, err);
-	if (rc == 0)
-		j->n++;
-	return rc;
-}
-
 int
 required_import(db_conn *c, FILE *f, const struct import_hooks *h, struct required_result *res,
 		struct zt_err *err)
 {
 	struct csv_reader *csv = resource_csv_new(f);
 	struct job j = {.c = c, .h = h};
+	struct csv_rows all = {.size = sizeof(struct row)};
 	int map[NCOLS], rc;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = csv_read_header(csv, col_names, NCOLS, map, err)) < 0 ||
-	    (rc = csv_check_all(csv, NCOLS, map, h, take_row, &j, &res->rows, &res->rejected,
+	    (rc = csv_check_all(csv, NCOLS, map, h, check_row, &j, &all, &res->rows, &res->rejected,
 				err)) < 0)
 		goto out;
+	j.rows = all.v;
+	j.n = all.n;
 	res->rejected += duplicates(j.rows, j.n, h);
 	if ((rc = csv_verdict(res->rows, res->rejected, err)) < 0 ||
 	    (rc = db_write(tx_store, &j, err)) < 0)
@@ -222,9 +211,9 @@ required_import(db_conn *c, FILE *f, const struct import_hooks *h, struct requir
 	res->replaced = j.replaced;
 	rc = 0;
 out:
-	for (int64_t i = 0; i < j.n; i++)
-		free(j.rows[i].name);
-	free(j.rows);
+	for (int64_t i = 0; i < all.n; i++)
+		free(((struct row *)all.v)[i].name);
+	free(all.v);
 	resource_csv_free(csv);
 	return rc;
 }
