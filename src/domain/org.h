@@ -32,4 +32,10 @@ int org_region_exists(db_conn *c, const char *code, struct zt_err *err);
 /* Region code of a department, "" if unknown. */
 int org_dept_region(db_conn *c, int64_t dept_id, char out[8], struct zt_err *err);
 
+/* SQL: the codes of region ?1 and of every region below it, a subquery
+ * for "x IN " ORG_SUBTREE_OF_1. */
+#define ORG_SUBTREE_OF_1                                                                           \
+	"(WITH RECURSIVE sub(code) AS (SELECT CAST(?1 AS TEXT) UNION ALL"                          \
+	" SELECT r.code FROM regions r JOIN sub ON r.parent = sub.code) SELECT code FROM sub)"
+
 #endif

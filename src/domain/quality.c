@@ -91,10 +91,7 @@ tally_render(const struct tally *x)
 }
 
 /* Departments of ?1's subtree (all when ?1 is NULL). */
-#define IN_SCOPE                                                                                   \
-	" (CAST(?1 AS TEXT) IS NULL OR d.region_code IN (WITH RECURSIVE sub(code) AS ("            \
-	"SELECT CAST(?1 AS TEXT) UNION ALL SELECT r.code FROM regions r JOIN sub"                  \
-	" ON r.parent = sub.code) SELECT code FROM sub))"
+#define IN_SCOPE " (CAST(?1 AS TEXT) IS NULL OR d.region_code IN " ORG_SUBTREE_OF_1 ")"
 
 static int
 load_units(db_conn *c, const char *region, struct tallies *depts, struct tallies *items, json_t *da,

@@ -1,6 +1,7 @@
 /* supervise.c - supervision items (督办) for a department's supervisor. */
 #include "domain/supervise.h"
 #include "domain/audit.h"
+#include "domain/org.h"
 #include "domain/workcal.h"
 #include "base/buf.h"
 #include "base/clock.h"
@@ -248,11 +249,6 @@ out:
 
 /* ==== the supervisor's views ==== */
 
-/* Regions at and below ?1 (a region code). */
-#define SUBTREE                                                                                    \
-	"WITH RECURSIVE sub(code) AS (SELECT CAST(?1 AS TEXT) UNION ALL"                           \
-	" SELECT r.code FROM regions r JOIN sub ON r.parent = sub.code) "
-
 #define LIST_COLS                                                                                  \
 	"SELECT s.id, s.kind, cs.id, cs.case_no, s.title, s.opened_at, s.due_day, s.due_at,"       \
 	" s.status, s.outcome, s.closed_at, coalesce(o.name, ''), s.request_id, s.dept_id,"        \
@@ -373,9 +369,7 @@ supervise_list_json(db_conn *c, const struct principal *by, enum supervise_scope
 	if (scope == SCOPE_REGION) {
 		if (oversight_region(c, by, region, err) < 0)
 			return NULL;
-		s = db_prepare(c,
-			       SUBTREE LIST_COLS
-			       " WHERE d.region_code IN (SELECT code FROM sub)" LIST_FILTER,
+		s = db_prepare(c, LIST_COLS " WHERE d.region_code IN " ORG_SUBTREE_OF_1 LIST_FILTER,
 			       err);
 		if (s)
 			db_bind_text(s, 1, region);
@@ -455,10 +449,8 @@ supervise_summary_json(db_conn *c, const struct principal *by, enum supervise_sc
 	if (scope == SCOPE_REGION) {
 		if (oversight_region(c, by, region, err) < 0)
 			return NULL;
-		s = db_prepare(c,
-			       SUBTREE SUMMARY_COLS
-			       " WHERE d.region_code IN (SELECT code FROM sub)" SUMMARY_GROUP,
-			       err);
+		s = db_prepare(
+		    c, SUMMARY_COLS " WHERE d.region_code IN " ORG_SUBTREE_OF_1 SUMMARY_GROUP, err);
 		if (s)
 			db_bind_text(s, 1, region);
 	} else {
