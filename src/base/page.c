@@ -2,6 +2,8 @@
 #include "base/page.h"
 #include "base/buf.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -28,4 +30,27 @@ page_json(json_t *items, int more, const char *raw_next)
 	} else
 		json_object_set_new(out, "next", json_null());
 	return out;
+}
+
+int
+cursor_id(const char *cursor, int64_t *id, struct zt_err *err)
+{
+	char raw[CURSOR_RAW_MAX], *end;
+	long long v;
+
+	if (cursor == NULL)
+		return 0;
+	if (cursor_decode(cursor, raw) < 0 || (v = strtoll(raw, &end, 10)) <= 0 || *end != '\0')
+		return err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
+	*id = v;
+	return 0;
+}
+
+json_t *
+page_json_id(json_t *items, int more, int64_t last)
+{
+	char raw[24];
+
+	snprintf(raw, sizeof(raw), "%lld", (long long)last);
+	return page_json(items, more, raw);
 }

@@ -307,18 +307,11 @@ json_t *
 complaint_public_list_json(db_conn *c, int64_t dept_id, const char *status, int limit,
 			   const char *cursor, struct zt_err *err)
 {
-	char raw[CURSOR_RAW_MAX], next[24];
-	int64_t before = 0, now = clock_now();
+	int64_t before = 0, last = 0, now = clock_now();
 	int n = 0, more = 0, rc;
 
-	if (cursor) {
-		char *end;
-		if (cursor_decode(cursor, raw) < 0 || (before = strtoll(raw, &end, 10)) <= 0 ||
-		    *end != '\0') {
-			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
-			return NULL;
-		}
-	}
+	if (cursor_id(cursor, &before, err) < 0)
+		return NULL;
 	db_stmt *s = db_prepare(c,
 				PUBLIC_COLS
 				" WHERE (CAST(?1 AS BIGINT) = 0 OR m.dept_id = CAST(?1 AS BIGINT))"
@@ -338,7 +331,7 @@ complaint_public_list_json(db_conn *c, int64_t dept_id, const char *status, int 
 			more = 1;
 			break;
 		}
-		snprintf(next, sizeof(next), "%lld", (long long)db_col_int(s, 0));
+		last = db_col_int(s, 0);
 		json_array_append_new(items, public_json(s, now));
 		n++;
 	}
@@ -347,7 +340,7 @@ complaint_public_list_json(db_conn *c, int64_t dept_id, const char *status, int 
 		json_decref(items);
 		return NULL;
 	}
-	return page_json(items, more, next);
+	return page_json_id(items, more, last);
 }
 
 json_t *

@@ -647,18 +647,12 @@ json_t *
 license_list_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 		  struct zt_err *err)
 {
-	char kind[16], holder[32] = "", name[256], raw[CURSOR_RAW_MAX];
+	char kind[16], holder[32] = "", name[256];
 	int64_t cur = INT64_MAX;
 	db_stmt *s;
 
-	if (cursor) {
-		char *end;
-		if (cursor_decode(cursor, raw) < 0 || (cur = strtoll(raw, &end, 10)) <= 0 ||
-		    *end != '\0') {
-			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
-			return NULL;
-		}
-	}
+	if (cursor_id(cursor, &cur, err) < 0)
+		return NULL;
 	if (by->kind == KIND_OFFICIAL) {
 		s = db_prepare(c,
 			       "SELECT " LIC_COLS LIC_FROM " WHERE l.issuer_dept = ?1 AND l.id < ?2"
@@ -700,8 +694,7 @@ license_list_json(db_conn *c, const struct principal *by, int limit, const char 
 		json_decref(items);
 		return NULL;
 	}
-	snprintf(raw, sizeof(raw), "%lld", (long long)last);
-	return page_json(items, more, raw);
+	return page_json_id(items, more, last);
 }
 
 /* ---- revocation ---- */

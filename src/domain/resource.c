@@ -498,14 +498,8 @@ resource_search_json(db_conn *c, const struct resource_query *q, struct zt_err *
 {
 	int64_t after = 0;
 
-	if (q->cursor) {
-		char raw[CURSOR_RAW_MAX], *end;
-		if (cursor_decode(q->cursor, raw) < 0 || (after = strtoll(raw, &end, 10)) <= 0 ||
-		    *end != '\0') {
-			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
-			return NULL;
-		}
-	}
+	if (cursor_id(q->cursor, &after, err) < 0)
+		return NULL;
 	/* Substring search without LIKE (no escaping of % and _ needed). */
 	db_stmt *s = db_prepare(
 	    c,
@@ -559,9 +553,7 @@ resource_search_json(db_conn *c, const struct resource_query *q, struct zt_err *
 		json_decref(items);
 		return NULL;
 	}
-	char raw[24];
-	snprintf(raw, sizeof(raw), "%lld", (long long)last);
-	return page_json(items, more, raw);
+	return page_json_id(items, more, last);
 }
 
 /* ---- rows ---- */

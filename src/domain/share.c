@@ -48,31 +48,6 @@ array_text(const char *text)
 	return v ? v : json_array();
 }
 
-/* Decodes a cursor holding a positive id; 0 when absent, -1 when bad. */
-static int64_t
-cursor_id(const char *cursor, struct zt_err *err)
-{
-	char raw[CURSOR_RAW_MAX], *end;
-	int64_t v;
-
-	if (cursor == NULL)
-		return INT64_MAX;
-	if (cursor_decode(cursor, raw) < 0 || (v = strtoll(raw, &end, 10)) <= 0 || *end != '\0') {
-		err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
-		return -1;
-	}
-	return v;
-}
-
-static json_t *
-page_by_id(json_t *items, int more, int64_t last)
-{
-	char raw[24];
-
-	snprintf(raw, sizeof(raw), "%lld", (long long)last);
-	return page_json(items, more, raw);
-}
-
 /* Steps s, whose rows come newest first keyed by the id in column 0,
  * rendering at most limit of them with row_fn, and resets it. The page
  * {items, next}, or NULL on error. */
@@ -96,7 +71,7 @@ page_rows(db_stmt *s, int limit, json_t *(*row_fn)(db_stmt *s), struct zt_err *e
 		json_decref(items);
 		return NULL;
 	}
-	return page_by_id(items, more, last);
+	return page_json_id(items, more, last);
 }
 
 /* ==== masking plans and the per-grant rate limit (in memory) ==== */
@@ -934,9 +909,9 @@ json_t *
 share_key_list_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 		    struct zt_err *err)
 {
-	int64_t before = cursor_id(cursor, err);
+	int64_t before = INT64_MAX;
 
-	if (before < 0)
+	if (cursor_id(cursor, &before, err) < 0)
 		return NULL;
 	db_stmt *s =
 	    db_prepare(c,
@@ -1288,9 +1263,9 @@ static json_t *
 dept_page(db_conn *c, const char *sql, const struct principal *by, const char *status, int limit,
 	  const char *cursor, json_t *(*row_fn)(db_stmt *s), struct zt_err *err)
 {
-	int64_t before = cursor_id(cursor, err);
+	int64_t before = INT64_MAX;
 
-	if (before < 0)
+	if (cursor_id(cursor, &before, err) < 0)
 		return NULL;
 	db_stmt *s = db_prepare(c, sql, err);
 	if (s == NULL)
@@ -1659,11 +1634,11 @@ json_t *
 share_my_access_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 		     struct zt_err *err)
 {
-	int64_t before = cursor_id(cursor, err);
+	int64_t before = INT64_MAX;
 	char subject[24] = "";
 	int rc;
 
-	if (before < 0)
+	if (cursor_id(cursor, &before, err) < 0)
 		return NULL;
 	db_stmt *s =
 	    db_prepare(c, "SELECT coalesce(id_number, credit_code) FROM users WHERE id = ?1", err);
@@ -1723,9 +1698,9 @@ share_access_list_json(db_conn *c, const struct principal *by, const char *side,
 		       const char *resource, int64_t grant_id, int limit, const char *cursor,
 		       struct zt_err *err)
 {
-	int64_t before = cursor_id(cursor, err);
+	int64_t before = INT64_MAX;
 
-	if (before < 0)
+	if (cursor_id(cursor, &before, err) < 0)
 		return NULL;
 	db_stmt *s = db_prepare(c,
 				strcmp(side, "provider") == 0
