@@ -57,6 +57,8 @@ record_hash(const char *prev_hex, int64_t seq, int64_t at, int64_t actor, const 
 static int
 head_get(db_conn *c, int lock, int64_t *seq, char hash[SM3_HEX_LEN], struct zt_err *err)
 {
+	*seq = 0; /* defined whatever the outcome */
+	hash[0] = '\0';
 	db_stmt *h = db_prepare(c,
 				lock && db_kind() == DB_PG
 				    ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
