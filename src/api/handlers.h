@@ -57,5 +57,9 @@ void h_supervision_close(struct req *r);
 #include "api/handlers_license.h"
 #include "api/handlers_supervision.h"
 #include "api/handlers_eval.h"
+#include "api/handlers_fed.h"
+#include "api/handlers_fed_catalog.h"
+#include "api/handlers_fed_cases.h"
+#include "api/handlers_fed_share.h"
 
 #endif

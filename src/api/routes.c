@@ -71,6 +71,14 @@ const struct route routes[] = {
 #include "api/routes_supervision.inc"
     /* Capability evaluation (api/evaluation.c) */
 #include "api/routes_eval.inc"
+    /* Federation: node-to-node messages, registry, status (api/fed.c) */
+#include "api/routes_fed.inc"
+    /* Federation: catalog across nodes (api/fed_catalog.c) */
+#include "api/routes_fed_catalog.inc"
+    /* Federation: cross-region cases, 跨省通办 (api/fed_cases.c) */
+#include "api/routes_fed_cases.inc"
+    /* Federation: cross-node sharing and flow-back (api/fed_share.c) */
+#include "api/routes_fed_share.inc"
     // clang-format on
 
     /* Last: everything else is the web portal's static files (web/). */

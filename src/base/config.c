@@ -34,6 +34,11 @@ static const struct key {
     {"login_max_failures", K_INT, offsetof(struct config, login_max_failures), 0},
     {"login_window", K_INT, offsetof(struct config, login_window), 0},
     {"complaint_days", K_INT, offsetof(struct config, complaint_days), 0},
+    {"fed_interval_ms", K_INT, offsetof(struct config, fed_interval_ms), 0},
+    {"fed_registry_ttl", K_INT, offsetof(struct config, fed_registry_ttl), 0},
+    {"fed_registry_refresh", K_INT, offsetof(struct config, fed_registry_refresh), 0},
+    {"fed_retry_max", K_INT, offsetof(struct config, fed_retry_max), 0},
+    {"fed_timeout", K_INT, offsetof(struct config, fed_timeout), 0},
     {"eval_weights", K_STR, offsetof(struct config, eval_weights), sizeof(cfg.eval_weights)},
     {"eval_bands", K_STR, offsetof(struct config, eval_bands), sizeof(cfg.eval_bands)},
 };
@@ -59,6 +64,11 @@ defaults(void)
 	cfg.login_max_failures = 5;
 	cfg.login_window = 900;
 	cfg.complaint_days = 5;
+	cfg.fed_interval_ms = 2000;
+	cfg.fed_registry_ttl = 86400;
+	cfg.fed_retry_max = 300;
+	cfg.fed_registry_refresh = 300;
+	cfg.fed_timeout = 10;
 	snprintf(cfg.eval_weights, sizeof(cfg.eval_weights), "%s",
 		 "coverage:1,guide:1,maturity:1,channels:1,effectiveness:1");
 	snprintf(cfg.eval_bands, sizeof(cfg.eval_bands), "%s",

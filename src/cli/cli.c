@@ -12,6 +12,7 @@
 #include "domain/evaluate.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "fed/fed.h"
 #include "domain/org.h"
 #include "domain/sla.h"
 #include "domain/workcal.h"
@@ -259,6 +260,7 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	sla_start(cfg.sla_interval);
+	fed_start();
 	audit_seal_start();
 	char shown[600];
 	url_hide_password(cfg.db, shown, sizeof(shown));
@@ -283,6 +285,7 @@ cmd_serve(int argc, char **argv)
 	}
 	log_info("shutting down (signal %d)", sig);
 	server_stop();
+	fed_stop();
 	sla_stop();
 	audit_seal_stop(); /* the last records get their signature before exit */
 	cli_teardown();

@@ -54,6 +54,7 @@ static const struct table tables[] = {
     {"regions", "code", 0, NULL, 0},
     {"fed_nodes", "id", 1, NULL, 0},
     {"fed_seen", "id", 1, NULL, 0},
+    {"fed_outbox", "id", 1, NULL, 0},
     {"departments", "id", 1, NULL, 0},
     {"users", "id", 1, NULL, 0},
     {"sessions", "token_hash", 0, NULL, 0},

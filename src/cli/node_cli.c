@@ -4,7 +4,11 @@
 #include "base/fileio.h"
 #include "crypto/nodekey.h"
 #include "db/db.h"
+#include "fed/client.h"
 #include "fed/node.h"
+#include "fed/outbox.h"
+#include "fed/registry.h"
+#include "base/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +216,124 @@ cmd_add(int argc, char **argv)
 	return rc;
 }
 
+/* node key: this node's public key (PEM), for the operators of its peers. */
+static int
+cmd_key(int argc, char **argv)
+{
+	if (argc > 0) {
+		fprintf(stderr, "node key: unexpected argument %s\n", argv[0]);
+		return usage();
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	fputs(nodekey_public_pem(), stdout);
+	cli_teardown();
+	return 0;
+}
+
+/* node sync: fetches and applies the hub's signed registry now. */
+static int
+cmd_sync(int argc, char **argv)
+{
+	struct registry_result res;
+	struct zt_err err;
+	char at[32];
+
+	if (argc > 0) {
+		fprintf(stderr, "node sync: unexpected argument %s\n", argv[0]);
+		return usage();
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	int rc = registry_sync(&res, &err);
+	if (rc < 0) {
+		fprintf(stderr, "node sync: %s (%s)\n", err.msg, err.reason);
+		cli_teardown();
+		return 1;
+	}
+	if (res.hub)
+		printf("this node is the national hub: its registry is its own\n");
+	else {
+		time_format(res.expires_at, at);
+		printf("registry: %d node(s) listed, %d changed, %d retired; valid until %s\n",
+		       res.nodes, res.applied, res.retired, at);
+	}
+	cli_teardown();
+	return 0;
+}
+
+/* node outbox [--status S]: the outbox for operators. */
+static int
+cmd_outbox(int argc, char **argv)
+{
+	const char *st = NULL;
+	struct zt_err err;
+
+	if (argc == 2 && strcmp(argv[0], "--status") == 0)
+		st = argv[1];
+	else if (argc != 0)
+		return usage();
+	if (st && strcmp(st, "pending") != 0 && strcmp(st, "delivered") != 0 &&
+	    strcmp(st, "failed") != 0) {
+		fprintf(stderr, "node outbox: --status is pending, delivered or failed\n");
+		return 2;
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	json_t *o = outbox_json(db_cli_conn(), st, 100, &err);
+	if (o == NULL) {
+		fprintf(stderr, "node outbox: %s\n", err.msg);
+		cli_teardown();
+		return 1;
+	}
+	json_t *cnt = json_object_get(o, "counts");
+	printf("pending %lld, delivered %lld, failed %lld\n",
+	       (long long)json_integer_value(json_object_get(cnt, "pending")),
+	       (long long)json_integer_value(json_object_get(cnt, "delivered")),
+	       (long long)json_integer_value(json_object_get(cnt, "failed")));
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(o, "items"), i, m)
+	{
+		const char *e = json_string_value(json_object_get(m, "last_error"));
+		printf("%s  %-9s to %s  %-16s attempts %lld%s%s\n",
+		       json_string_value(json_object_get(m, "message_id")),
+		       json_string_value(json_object_get(m, "status")),
+		       json_string_value(json_object_get(m, "recipient")),
+		       json_string_value(json_object_get(m, "type")),
+		       (long long)json_integer_value(json_object_get(m, "attempts")), e ? "  " : "",
+		       e ? e : "");
+	}
+	json_decref(o);
+	cli_teardown();
+	return 0;
+}
+
+/* node deliver: one delivery pass of the outbox now. */
+static int
+cmd_deliver(int argc, char **argv)
+{
+	struct outbox_pass p;
+	struct zt_err err;
+
+	if (argc > 0) {
+		fprintf(stderr, "node deliver: unexpected argument %s\n", argv[0]);
+		return usage();
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	int rc = outbox_deliver(&p, &err);
+	if (rc < 0)
+		fprintf(stderr, "node deliver: %s\n", err.msg);
+	else
+		printf("delivered %d, to retry %d, refused %d\n", p.delivered, p.retried, p.failed);
+	cli_teardown();
+	return rc < 0 ? 1 : 0;
+}
+
 int
 cli_node(int argc, char **argv)
 {
@@ -223,6 +345,14 @@ cli_node(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(argv[0], "add") == 0)
 		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(argv[0], "key") == 0)
+		return cmd_key(argc - 1, argv + 1);
+	if (strcmp(argv[0], "sync") == 0)
+		return cmd_sync(argc - 1, argv + 1);
+	if (strcmp(argv[0], "outbox") == 0)
+		return cmd_outbox(argc - 1, argv + 1);
+	if (strcmp(argv[0], "deliver") == 0)
+		return cmd_deliver(argc - 1, argv + 1);
 	fprintf(stderr, "node: unknown subcommand %s\n", argv[0]);
 	return usage();
 }

@@ -7,7 +7,8 @@
 	"zhengtong node init --region CODE --name NAME [--url URL] [--parent-region CODE]\n"       \
 	"  zhengtong node show\n"                                                                  \
 	"  zhengtong node add --region CODE --name NAME --url URL --key FILE.pem\n"                \
-	"                     [--parent-region CODE] [--config FILE]"
+	"                     [--parent-region CODE] [--config FILE]\n"                          \
+	"  zhengtong node key | sync | deliver | outbox [--status pending|delivered|failed]"
 #define CLI_NODE_HELP                                                                              \
 	"init: sets this node's federation identity (region, name, address, parent region)\n"      \
 	"and registers its SM2 key (node.key) under the region in the registry of nodes.\n"        \
@@ -16,7 +17,12 @@
 	"change. URL: http(s)://host[:port].\n"                                                    \
 	"show: prints the identity; exit 1 when the node is not initialised.\n"                    \
 	"add: registers (or updates) a peer node with its public key (PEM) in this node's\n"       \
-	"registry, so that its signed messages are accepted. See docs/federation.md."
+	"registry, so that its signed messages are accepted. Registering the national hub\n"     \
+	"(--region 000000) makes it the trust anchor: its signed registry lists the others.\n"   \
+	"key: prints this node's public key (PEM) to give to the operators of its peers.\n"      \
+	"sync: fetches the hub's signed registry now (a serving node does so periodically).\n"   \
+	"deliver: one delivery pass of the outbox now. outbox: messages waiting, sent, refused.\n" \
+	"See docs/federation.md."
 int cli_node(int argc, char **argv);
 
 #endif

@@ -105,7 +105,25 @@ int
 envelope_sign(const char *method, const char *path, const void *body, size_t n, const char *sender,
 	      struct envelope *out, struct zt_err *err)
 {
+	return envelope_sign_id(method, path, body, n, sender, NULL, out, err);
+}
+
+int
+envelope_new_id(char out[ENVELOPE_MSGID_LEN], struct zt_err *err)
+{
 	unsigned char rnd[16];
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return err_set(err, ZT_EINTERNAL, "", "random", "no random bytes from OpenSSL");
+	hex_encode(rnd, sizeof(rnd), out);
+	return 0;
+}
+
+int
+envelope_sign_id(const char *method, const char *path, const void *body, size_t n,
+		 const char *sender, const char *message_id, struct envelope *out,
+		 struct zt_err *err)
+{
 	struct buf b;
 	char *sig = NULL;
 	int rc;
@@ -120,10 +138,15 @@ envelope_sign(const char *method, const char *path, const void *body, size_t n, 
 			       "the sender must be a 6-digit region code");
 	if (!nodekey_ready())
 		return err_set(err, ZT_EUNAVAIL, "", "node_key", "the node key is not loaded");
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return err_set(err, ZT_EINTERNAL, "", "random", "no random bytes from OpenSSL");
+	if (message_id == NULL) {
+		if (envelope_new_id(out->message_id, err) < 0)
+			return err->code;
+	} else if (is_lower_hex(message_id, ENVELOPE_MSGID_LEN - 1))
+		memcpy(out->message_id, message_id, ENVELOPE_MSGID_LEN);
+	else
+		return err_set(err, ZT_EINVAL, ENVELOPE_H_MESSAGE_ID, "malformed",
+			       "a message id is 32 lower-case hex");
 	memcpy(out->sender, sender, 7);
-	hex_encode(rnd, sizeof(rnd), out->message_id);
 	out->timestamp = clock_now();
 	sm3_hex(body, n, out->digest);
 	snprintf(out->key_id, sizeof(out->key_id), "%s", nodekey_id());
@@ -288,7 +311,10 @@ envelope_verify(db_conn *c, const struct envelope *e, const char *method, const 
 		return rc;
 
 	db_stmt *s = db_prepare(
-	    c, "SELECT key_id, public_key, status FROM fed_nodes WHERE region_code = ?1", err);
+	    c, "SELECT n.key_id, n.public_key, n.status, n.source, m.value FROM fed_nodes n"
+		 " LEFT JOIN node_meta m ON m.key = 'fed_registry_expires'"
+		 " WHERE n.region_code = ?1",
+	    err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, e->sender);
@@ -303,6 +329,14 @@ envelope_verify(db_conn *c, const struct envelope *e, const char *method, const 
 	if (strcmp(db_col_text(s, 2), "active") != 0) {
 		rc = err_set(err, ZT_EUNAUTH, ENVELOPE_H_SENDER, "unknown_sender",
 			     "the node of region %s is retired", e->sender);
+		goto out;
+	}
+	if (strcmp(db_col_text(s, 3), "registry") == 0 &&
+	    (db_col_isnull(s, 4) || strtoll(db_col_text(s, 4), NULL, 10) < now)) {
+		/* Learned from the hub's registry, trusted only while it is valid. */
+		rc = err_set(err, ZT_EUNAUTH, ENVELOPE_H_SENDER, "unknown_sender",
+			     "region %s is known only from the hub's registry, which has expired",
+			     e->sender);
 		goto out;
 	}
 	if (strcmp(db_col_text(s, 0), e->key_id) != 0) {

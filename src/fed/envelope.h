@@ -61,6 +61,15 @@ struct envelope {
 int envelope_sign(const char *method, const char *path, const void *body, size_t n,
 		  const char *sender, struct envelope *out, struct zt_err *err);
 
+/* The same with a given message id (32 lower-case hex): a message keeps its
+ * id across retries, and is signed again (new timestamp) for each attempt.
+ * NULL draws a fresh one. */
+int envelope_sign_id(const char *method, const char *path, const void *body, size_t n,
+		     const char *sender, const char *message_id, struct envelope *out,
+		     struct zt_err *err);
+/* A fresh random message id. */
+int envelope_new_id(char out[ENVELOPE_MSGID_LEN], struct zt_err *err);
+
 /* Appends the canonical string of e for method and path to b (the bytes
  * that are signed). */
 void envelope_canonical(const struct envelope *e, const char *method, const char *path,

@@ -13,8 +13,6 @@
 #include <string.h>
 
 static int check_in(db_conn *c, const struct node_in *in, int url_required, struct zt_err *err);
-static int meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err);
-static int meta_set(db_conn *c, const char *key, const char *value, struct zt_err *err);
 static int registry_upsert(db_conn *c, const struct node_in *in, const char *key_id,
 			   const char *pem, struct zt_err *err);
 
@@ -95,9 +93,8 @@ node_fingerprint(const char *pem, char out[SM3_HEX_LEN])
 	sm3_hex(pem, strlen(pem), out);
 }
 
-/* Reads node_meta key into out: 1 found, 0 absent, negative on error. */
-static int
-meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err)
+int
+node_meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err)
 {
 	db_stmt *s = db_prepare(c, "SELECT value FROM node_meta WHERE key = ?1", err);
 	if (s == NULL)
@@ -112,9 +109,8 @@ meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err)
 	return rc < 0 ? rc : rc == DB_ROW;
 }
 
-/* Sets node_meta key to value, or deletes it when value is NULL. */
-static int
-meta_set(db_conn *c, const char *key, const char *value, struct zt_err *err)
+int
+node_meta_set(db_conn *c, const char *key, const char *value, struct zt_err *err)
 {
 	db_stmt *s = value ? db_prepare(c,
 					"INSERT INTO node_meta (key, value) VALUES (?1, ?2)"
@@ -238,7 +234,7 @@ node_init(db_conn *c, const struct node_in *in, int *updated, struct zt_err *err
 		return err_set(err, ZT_EUNAVAIL, "", "node_key", "the node key is not loaded");
 	if ((rc = check_in(c, in, 0, err)) < 0)
 		return rc;
-	if ((rc = meta_get(c, "fed_region", current, sizeof(current), err)) < 0)
+	if ((rc = node_meta_get(c, "fed_region", current, sizeof(current), err)) < 0)
 		return rc;
 	if (rc == 1 && strcmp(current, in->region) != 0)
 		return err_set(err, ZT_ECONFLICT, "region", "region_fixed",
@@ -254,10 +250,10 @@ node_init(db_conn *c, const struct node_in *in, int *updated, struct zt_err *err
 				       "region %s is registered as a peer node with key %s",
 				       in->region, peer_key);
 	}
-	if ((rc = meta_set(c, "fed_region", in->region, err)) < 0 ||
-	    (rc = meta_set(c, "fed_name", in->name, err)) < 0 ||
-	    (rc = meta_set(c, "fed_url", in->url, err)) < 0 ||
-	    (rc = meta_set(c, "fed_parent", in->parent, err)) < 0)
+	if ((rc = node_meta_set(c, "fed_region", in->region, err)) < 0 ||
+	    (rc = node_meta_set(c, "fed_name", in->name, err)) < 0 ||
+	    (rc = node_meta_set(c, "fed_url", in->url, err)) < 0 ||
+	    (rc = node_meta_set(c, "fed_parent", in->parent, err)) < 0)
 		return rc;
 	if ((rc = registry_upsert(c, in, nodekey_id(), nodekey_public_pem(), err)) < 0)
 		return rc;
@@ -284,11 +280,11 @@ node_identity_load(db_conn *c, struct node_identity *out, struct zt_err *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = meta_get(c, "fed_region", out->region, sizeof(out->region), err)) <= 0)
+	if ((rc = node_meta_get(c, "fed_region", out->region, sizeof(out->region), err)) <= 0)
 		return rc;
-	if ((rc = meta_get(c, "fed_name", out->name, sizeof(out->name), err)) < 0 ||
-	    (rc = meta_get(c, "fed_url", out->url, sizeof(out->url), err)) < 0 ||
-	    (rc = meta_get(c, "fed_parent", out->parent, sizeof(out->parent), err)) < 0)
+	if ((rc = node_meta_get(c, "fed_name", out->name, sizeof(out->name), err)) < 0 ||
+	    (rc = node_meta_get(c, "fed_url", out->url, sizeof(out->url), err)) < 0 ||
+	    (rc = node_meta_get(c, "fed_parent", out->parent, sizeof(out->parent), err)) < 0)
 		return rc;
 	if ((rc = region_name(c, out->region, out->region_name, sizeof(out->region_name), err)) < 0)
 		return rc;
@@ -340,7 +336,7 @@ node_add_peer(db_conn *c, const struct node_in *in, const char *public_pem,
 	node_fingerprint(pem, fp);
 	memcpy(key_id, fp, NODEKEY_ID_LEN - 1);
 	key_id[NODEKEY_ID_LEN - 1] = '\0';
-	if ((rc = meta_get(c, "fed_region", own, sizeof(own), err)) < 0)
+	if ((rc = node_meta_get(c, "fed_region", own, sizeof(own), err)) < 0)
 		goto out;
 	if (rc == 1 && strcmp(own, in->region) == 0) {
 		rc = err_set(err, ZT_ECONFLICT, "region", "own_region",

@@ -69,4 +69,10 @@ int node_identity_load(db_conn *c, struct node_identity *out, struct zt_err *err
 int node_add_peer(db_conn *c, const struct node_in *in, const char *public_pem,
 		  char key_id[NODEKEY_ID_LEN], int *updated, struct zt_err *err);
 
+/* Reads node_meta key into out: 1 found, 0 absent, negative on error. */
+int node_meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err);
+/* Sets node_meta key to value, or deletes it when value is NULL (inside a
+ * write transaction). */
+int node_meta_set(db_conn *c, const char *key, const char *value, struct zt_err *err);
+
 #endif

@@ -100,6 +100,7 @@ const TABLES = {
 	access_subjects: 'subject, access_id',
 	fed_nodes: 'id',
 	fed_seen: 'id',
+	fed_outbox: 'id',
 };
 const SEARCHES = ['失业', '营业执照', '证明'];
 

@@ -1,0 +1,7 @@
+/* xcase.c - (federation feature; see xcase.h). */
+#include "fed/xcase.h"
+
+void
+xcase_tick(void)
+{
+}

@@ -1,0 +1,7 @@
+/* xshare.c - (federation feature; see xshare.h). */
+#include "fed/xshare.h"
+
+void
+xshare_tick(void)
+{
+}
