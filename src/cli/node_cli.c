@@ -7,6 +7,7 @@
 #include "fed/client.h"
 #include "fed/node.h"
 #include "fed/outbox.h"
+#include "fed/ping.h"
 #include "fed/registry.h"
 #include "base/clock.h"
 
@@ -334,6 +335,50 @@ cmd_deliver(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+struct ping_job {
+	const char *to;
+	int n;
+};
+
+static int
+job_ping(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct ping_job *j = arg;
+	return ping_enqueue(c, j->to, j->n, err);
+}
+
+/* node ping --to REGION [--count N]: queues pings for the sender to deliver. */
+static int
+cmd_ping(int argc, char **argv)
+{
+	struct ping_job j = {NULL, 1};
+	struct zt_err err;
+
+	for (int i = 0; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--to") == 0)
+			j.to = argv[i + 1];
+		else if (strcmp(argv[i], "--count") == 0)
+			j.n = atoi(argv[i + 1]);
+		else
+			return usage();
+	}
+	if (argc % 2 != 0 || j.to == NULL || strlen(j.to) != 6 || strspn(j.to, "0123456789") != 6 ||
+	    j.n < 1 || j.n > 100000) {
+		fprintf(stderr, "node ping: --to is a 6-digit region code, --count 1..100000\n");
+		return 2;
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	int rc = db_write(job_ping, &j, &err);
+	if (rc < 0)
+		fprintf(stderr, "node ping: %s\n", err.msg);
+	else
+		printf("%d ping(s) to %s queued; the outbox delivers them\n", j.n, j.to);
+	cli_teardown();
+	return rc < 0 ? 1 : 0;
+}
+
 int
 cli_node(int argc, char **argv)
 {
@@ -345,6 +390,8 @@ cli_node(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(argv[0], "add") == 0)
 		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(argv[0], "ping") == 0)
+		return cmd_ping(argc - 1, argv + 1);
 	if (strcmp(argv[0], "key") == 0)
 		return cmd_key(argc - 1, argv + 1);
 	if (strcmp(argv[0], "sync") == 0)

@@ -8,7 +8,8 @@
 	"  zhengtong node show\n"                                                                  \
 	"  zhengtong node add --region CODE --name NAME --url URL --key FILE.pem\n"                \
 	"                     [--parent-region CODE] [--config FILE]\n"                          \
-	"  zhengtong node key | sync | deliver | outbox [--status pending|delivered|failed]"
+	"  zhengtong node key | sync | deliver | outbox [--status pending|delivered|failed]\n"     \
+	"  zhengtong node ping --to REGION [--count N]"
 #define CLI_NODE_HELP                                                                              \
 	"init: sets this node's federation identity (region, name, address, parent region)\n"      \
 	"and registers its SM2 key (node.key) under the region in the registry of nodes.\n"        \
@@ -21,6 +22,7 @@
 	"(--region 000000) makes it the trust anchor: its signed registry lists the others.\n"   \
 	"key: prints this node's public key (PEM) to give to the operators of its peers.\n"      \
 	"sync: fetches the hub's signed registry now (a serving node does so periodically).\n"   \
+	"ping: queues N fed.ping messages to a node (checks reach and trust both ways).\n"      \
 	"deliver: one delivery pass of the outbox now. outbox: messages waiting, sent, refused.\n" \
 	"See docs/federation.md."
 int cli_node(int argc, char **argv);

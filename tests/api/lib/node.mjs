@@ -76,7 +76,8 @@ process.on('exit', () => {
 
 /**
  * Starts a node. now: ZT_NOW (frozen clock) or undefined for the real clock;
- * env: extra ZT_* settings; init: run `zhengtong init` (demo data) first.
+ * env: extra ZT_* settings; init: run `zhengtong init` (demo data) first, or
+ * the given arguments instead (e.g. ['init', '--no-demo']).
  * The SLA background sweep is off (ZT_SLA_INTERVAL=0) unless env sets it, so
  * that tests decide when sweeps happen.
  */
@@ -222,7 +223,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 	};
 
 	if (init) {
-		const r = node.cli(['init']);
+		const r = node.cli(Array.isArray(init) ? init : ['init']);
 		if (r.code !== 0) throw new Error(`zhengtong init failed (${r.code}):\n${r.stderr}`);
 		node.initOutput = r.stdout;
 	}

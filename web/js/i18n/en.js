@@ -3,6 +3,9 @@ const pl = (n, one, many) => (Number(n) === 1 ? one : many);
 
 import more from './en-data.js';
 import evaluation from './en-eval.js';
+import fedCatalog from './en-fed-catalog.js';
+import fedCases from './en-fed-cases.js';
+import fedShare from './en-fed-share.js';
 
 export default {
 	'app.name': 'Zhengtong',
@@ -625,4 +628,7 @@ export default {
 	'status.503': 'Service unavailable; please try again later',
 	...more,
 	...evaluation,
+	...fedCatalog,
+	...fedCases,
+	...fedShare,
 };

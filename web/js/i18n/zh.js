@@ -1,6 +1,9 @@
 // zh.js - 界面文字（简体中文，默认）。每个键在 en.js 中都有对应的英文。
 import more from './zh-data.js';
 import evaluation from './zh-eval.js';
+import fedCatalog from './zh-fed-catalog.js';
+import fedCases from './zh-fed-cases.js';
+import fedShare from './zh-fed-share.js';
 
 export default {
 	'app.name': '政通',
@@ -623,4 +626,7 @@ export default {
 	'status.503': '服务暂不可用，请稍后再试',
 	...more,
 	...evaluation,
+	...fedCatalog,
+	...fedCases,
+	...fedShare,
 };

@@ -1,0 +1,3 @@
+// en-fed-cases.js - federation (cases) UI strings; merged into en.js.
+export default {
+};

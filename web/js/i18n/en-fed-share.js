@@ -1,0 +1,3 @@
+// en-fed-share.js - federation (share) UI strings; merged into en.js.
+export default {
+};

@@ -1,0 +1,3 @@
+// zh-fed-cases.js - federation (cases) UI strings; merged into zh.js.
+export default {
+};

@@ -1,0 +1,3 @@
+// zh-fed-catalog.js - federation (catalog) UI strings; merged into zh.js.
+export default {
+};

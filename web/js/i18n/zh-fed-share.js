@@ -1,0 +1,3 @@
+// zh-fed-share.js - federation (share) UI strings; merged into zh.js.
+export default {
+};
