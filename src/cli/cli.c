@@ -80,6 +80,7 @@ static const struct command commands[] = {
      CLI_INDICATORS_IMPORT_HELP},
     {"items", "required", cli_required_import, CLI_REQUIRED_IMPORT_USAGE, CLI_REQUIRED_IMPORT_HELP},
     {"demo", "generate", cli_demo_generate, CLI_DEMO_GENERATE_USAGE, CLI_DEMO_GENERATE_HELP},
+    {"demo", "province", cli_demo_province, CLI_DEMO_PROVINCE_USAGE, CLI_DEMO_PROVINCE_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
     {"node", NULL, cli_node, CLI_NODE_USAGE, CLI_NODE_HELP},
 };
@@ -562,20 +563,16 @@ cli_main(int argc, char **argv)
 		usage_all(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	int named = 0; /* commands with that first word (several subcommands) */
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		const struct command *c = &commands[i];
 		if (strcmp(argv[1], c->name) != 0)
 			continue;
+		named++;
 		int skip = 2;
 		if (c->sub) {
-			if (argc < 3 || strcmp(argv[2], c->sub) != 0) {
-				if (argc >= 3 && wants_help(1, argv + 2)) {
-					printf("Usage: %s\n\n%s\n", c->usage, c->help);
-					return 0;
-				}
-				fprintf(stderr, "usage: %s\n", c->usage);
-				return 2;
-			}
+			if (argc < 3 || strcmp(argv[2], c->sub) != 0)
+				continue; /* perhaps a later entry's subcommand */
 			skip = 3;
 		}
 		if (wants_help(argc - skip, argv + skip)) {
@@ -583,6 +580,20 @@ cli_main(int argc, char **argv)
 			return 0;
 		}
 		return c->run(argc - skip, argv + skip);
+	}
+	if (named > 0) {
+		/* A known command with a missing or unknown subcommand: the usage
+		 * of each of its subcommands (exit 0 when help was asked for). */
+		int help = argc >= 3 && wants_help(1, argv + 2);
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (strcmp(argv[1], commands[i].name) == 0) {
+				if (help)
+					printf("Usage: %s\n\n%s\n\n", commands[i].usage,
+					       commands[i].help);
+				else
+					fprintf(stderr, "usage: %s\n", commands[i].usage);
+			}
+		return help ? 0 : 2;
 	}
 	fprintf(stderr, "zhengtong: unknown command '%s'\n\n", argv[1]);
 	usage_all(stderr);

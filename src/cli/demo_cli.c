@@ -1,10 +1,12 @@
 /* demo_cli.c - `zhengtong demo generate`: argument checks, progress on
  * stderr (a status line on a terminal, otherwise a line every few seconds)
- * and a summary on stdout. */
+ * and a summary on stdout; `zhengtong demo province`: a region's small demo
+ * (domain/demo_province.c) and its accounts on stdout. */
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "base/ident.h"
 #include "domain/demo_generate.h"
+#include "domain/demo_province.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -144,3 +146,52 @@ cli_demo_generate(int argc, char **argv)
 	       secs > 0 ? (double)st.rows / secs : 0.0);
 	return 0;
 }
+
+static int
+province_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "demo province: %s%s\nusage: %s\n", msg, arg ? arg : "",
+		CLI_DEMO_PROVINCE_USAGE);
+	return 2;
+}
+
+int
+cli_demo_province(int argc, char **argv)
+{
+	const char *region = NULL, *prefix = NULL;
+	struct demo_province out;
+	struct zt_err err;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--region") == 0) {
+			if (val == NULL)
+				return province_usage("--region needs a region code", NULL);
+			region = val;
+		} else if (strcmp(a, "--prefix") == 0) {
+			if (val == NULL)
+				return province_usage("--prefix needs a login prefix", NULL);
+			prefix = val;
+		} else
+			return province_usage("unknown argument ", a);
+		i++;
+	}
+	if (region == NULL)
+		return province_usage("--region is required", NULL);
+	if (prefix == NULL)
+		return province_usage("--prefix is required", NULL);
+	err_clear(&err);
+	if (demo_province_check_prefix(prefix, &err) < 0)
+		return province_usage(err.msg, NULL);
+	if (cli_setup(0) < 0)
+		return 1;
+	int rc = demo_province_create(region, prefix, &out, &err);
+	cli_teardown();
+	if (rc < 0) {
+		fprintf(stderr, "demo province: %s\n", err.msg);
+		return 1;
+	}
+	demo_province_print(stdout, &out);
+	return 0;
+}
+

@@ -1,4 +1,4 @@
-/* demo_cli.h - `zhengtong demo generate`. */
+/* demo_cli.h - `zhengtong demo generate` and `zhengtong demo province`. */
 #ifndef ZT_DEMO_CLI_H
 #define ZT_DEMO_CLI_H
 
@@ -26,5 +26,25 @@
 	"an S, e.g. 110000-SCJG-XK-S001). Refuses regions it has generated into before. Exit 0,\n"   \
 	"1 when it fails, 2 for bad arguments."
 int cli_demo_generate(int argc, char **argv);
+
+#define CLI_DEMO_PROVINCE_USAGE "zhengtong demo province --region CODE --prefix P [--config FILE]"
+#define CLI_DEMO_PROVINCE_HELP                                                                                             \
+	"Fills a node initialised with `init --no-demo` with a small demo of its own region\n"                             \
+	"CODE (a region of the regions table), for multi-node (federation) tests: four\n"                                  \
+	"departments (政务服务管理办公室 with oversight, 人力资源和社会保障厅|局, 公安厅|局 and\n" \
+	"市场监督管理局; 厅 for a province code ending in 0000, 局 otherwise), eleven\n"                          \
+	"officials P.admin (sysadmin), P.supervisor, P.rs.clerk, P.rs.reviewer, P.rs.admin,\n"                             \
+	"P.rs.data, P.ga.clerk, P.ga.admin, P.ga.data, P.scjg.clerk and P.scjg.admin, one\n"                               \
+	"citizen (ID number CODE 19900307 123 + check char), all with the demo password;\n"                                \
+	"three published items with full guides and cross-region modes (CODE-RS-GF-101\n"                                  \
+	"养老保险关系转移接续, CODE-GA-XK-101 户口迁入登记, CODE-SCJG-XK-101 食品经营许可)\n"        \
+	"and the household register CODE-GA-HJ-001 (户籍人口基本信息, conditional sharing) with\n"                 \
+	"6 rows. P: 1-16 lower-case letters, digits, '_' or '-', starting with a letter.\n"                                \
+	"Everything is checked before the first write: refuses (exit 1, nothing written)\n"                                \
+	"an unknown region, a prefix already present, or a code of the demo that is taken.\n"                              \
+	"Prints the accounts and codes. Exit 0, 1 when it fails, 2 for bad arguments."
+int cli_demo_province(int argc, char **argv);
+
+/* `zhengtong demo SUB ...`: runs the subcommand generate or province. */
 
 #endif

@@ -335,6 +335,41 @@ cmd_deliver(int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+struct status_job {
+	const char *region, *status;
+};
+
+static int
+job_status(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct status_job *j = arg;
+	return node_set_status(c, j->region, j->status, err);
+}
+
+/* node retire|activate --region CODE */
+static int
+cmd_status(const char *cmd, const char *status, int argc, char **argv)
+{
+	struct status_job j = {NULL, status};
+	struct zt_err err;
+
+	if (argc != 2 || strcmp(argv[0], "--region") != 0) {
+		fprintf(stderr, "node %s: --region CODE is required\n", cmd);
+		return usage();
+	}
+	j.region = argv[1];
+	if (cli_setup(0) < 0)
+		return 1;
+	err_clear(&err);
+	int rc = db_write(job_status, &j, &err);
+	if (rc < 0)
+		fprintf(stderr, "node %s: %s\n", cmd, err.msg);
+	else
+		printf("node %s is now %s\n", j.region, status);
+	cli_teardown();
+	return rc < 0 ? 1 : 0;
+}
+
 struct ping_job {
 	const char *to;
 	int n;
@@ -390,6 +425,10 @@ cli_node(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(argv[0], "add") == 0)
 		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(argv[0], "retire") == 0)
+		return cmd_status("retire", "retired", argc - 1, argv + 1);
+	if (strcmp(argv[0], "activate") == 0)
+		return cmd_status("activate", "active", argc - 1, argv + 1);
 	if (strcmp(argv[0], "ping") == 0)
 		return cmd_ping(argc - 1, argv + 1);
 	if (strcmp(argv[0], "key") == 0)

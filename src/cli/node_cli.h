@@ -9,7 +9,8 @@
 	"  zhengtong node add --region CODE --name NAME --url URL --key FILE.pem\n"                \
 	"                     [--parent-region CODE] [--config FILE]\n"                          \
 	"  zhengtong node key | sync | deliver | outbox [--status pending|delivered|failed]\n"     \
-	"  zhengtong node ping --to REGION [--count N]"
+	"  zhengtong node ping --to REGION [--count N]\n"                                       \
+	"  zhengtong node retire|activate --region CODE"
 #define CLI_NODE_HELP                                                                              \
 	"init: sets this node's federation identity (region, name, address, parent region)\n"      \
 	"and registers its SM2 key (node.key) under the region in the registry of nodes.\n"        \
@@ -22,6 +23,7 @@
 	"(--region 000000) makes it the trust anchor: its signed registry lists the others.\n"   \
 	"key: prints this node's public key (PEM) to give to the operators of its peers.\n"      \
 	"sync: fetches the hub's signed registry now (a serving node does so periodically).\n"   \
+	"retire: stops trusting a node (at the hub: every node, through the registry).\n"       \
 	"ping: queues N fed.ping messages to a node (checks reach and trust both ways).\n"      \
 	"deliver: one delivery pass of the outbox now. outbox: messages waiting, sent, refused.\n" \
 	"See docs/federation.md."

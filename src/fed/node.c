@@ -371,3 +371,37 @@ out:
 	sm2_free(k);
 	return rc;
 }
+
+int
+node_set_status(db_conn *c, const char *region, const char *status, struct zt_err *err)
+{
+	char self[8];
+	int rc;
+
+	if (strcmp(status, "active") != 0 && strcmp(status, "retired") != 0)
+		return err_set(err, ZT_EINVAL, "status", "invalid", "a node is active or retired");
+	if ((rc = node_meta_get(c, "fed_region", self, sizeof(self), err)) < 0)
+		return rc;
+	if (rc == 1 && strcmp(self, region) == 0)
+		return err_set(err, ZT_ECONFLICT, "region", "own_region",
+			       "a node cannot retire itself");
+	db_stmt *s = db_prepare(c, "UPDATE fed_nodes SET status = ?2 WHERE region_code = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_text(s, 1, region);
+	db_bind_text(s, 2, status);
+	rc = db_step(s, err);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (db_changes(c) == 0)
+		return err_set(err, ZT_ENOTFOUND, "region", "unknown_node",
+			       "no node of region %s is registered here", region);
+	char obj[32];
+	snprintf(obj, sizeof(obj), "node:%s", region);
+	json_t *d = json_pack("{s:s, s:s}", "region", region, "status", status);
+	rc = audit_append(c, 0, strcmp(status, "retired") == 0 ? "node.retire" : "node.activate",
+			  obj, d, err);
+	json_decref(d);
+	return rc;
+}

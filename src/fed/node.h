@@ -69,6 +69,13 @@ int node_identity_load(db_conn *c, struct node_identity *out, struct zt_err *err
 int node_add_peer(db_conn *c, const struct node_in *in, const char *public_pem,
 		  char key_id[NODEKEY_ID_LEN], int *updated, struct zt_err *err);
 
+/* Inside a write transaction: sets a registered node's status (active or
+ * retired; a retired node's messages are refused, and at the hub it is
+ * listed as retired in the registry, so every node stops trusting it).
+ * Errors: ZT_ENOTFOUND (unknown_node), ZT_ECONFLICT (own_region). Appends
+ * an audit record node.retire or node.activate. */
+int node_set_status(db_conn *c, const char *region, const char *status, struct zt_err *err);
+
 /* Reads node_meta key into out: 1 found, 0 absent, negative on error. */
 int node_meta_get(db_conn *c, const char *key, char *out, size_t cap, struct zt_err *err);
 /* Sets node_meta key to value, or deletes it when value is NULL (inside a
