@@ -26,10 +26,11 @@ outbox_enqueue(db_conn *c, const char *recipient, const char *type, json_t *payl
 	if ((rc = envelope_new_id(id, err)) < 0)
 		return rc;
 	char *text = json_dumps(payload, JSON_COMPACT);
-	db_stmt *s = db_prepare(c,
-				"INSERT INTO fed_outbox (message_id, recipient, type, payload, next_at,"
-				" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "INSERT INTO fed_outbox (message_id, recipient, type, payload, next_at,"
+		       " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+		       err);
 	if (s == NULL) {
 		free(text);
 		return err->code;
@@ -76,7 +77,8 @@ tx_outcome(db_conn *c, void *arg, struct zt_err *err)
 	db_stmt *s = db_prepare(c,
 				"UPDATE fed_outbox SET status = ?2, attempts = ?3, next_at = ?4,"
 				" last_error = ?5,"
-				" delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 ELSE NULL END"
+				" delivered_at = CASE WHEN ?2 = 'delivered' THEN CAST(?6 AS BIGINT)"
+				" ELSE NULL END"
 				" WHERE id = ?1 AND status = 'pending'",
 				err);
 	if (s == NULL)
@@ -92,13 +94,18 @@ tx_outcome(db_conn *c, void *arg, struct zt_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-/* The reason of a problem+json answer: its first field error's, else its
- * own (NULL when none). Borrowed from j. */
+/* The reason of a problem+json answer: its first field error's, else the
+ * one in its type (NULL when none). Borrowed from j. */
 static const char *
 problem_reason(json_t *j)
 {
-	const char *r = json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "reason"));
-	return r ? r : json_string_value(json_object_get(j, "reason"));
+	const char *r = json_string_value(
+	    json_object_get(json_array_get(json_object_get(j, "errors"), 0), "reason"));
+	if (r)
+		return r;
+	/* "type": "/problems/<reason>" */
+	const char *t = json_string_value(json_object_get(j, "type"));
+	return t && strncmp(t, "/problems/", 10) == 0 ? t + 10 : NULL;
 }
 
 /* A short description of a refusal from the receiver's problem+json. */
@@ -141,8 +148,7 @@ attempt(const struct msg *m, const char *url, struct outcome *o)
 	o->next_at = now;
 	o->error = NULL;
 	if (url == NULL) {
-		snprintf(errtext, cap, "no active node of region %s with an address",
-			 m->recipient);
+		snprintf(errtext, cap, "no active node of region %s with an address", m->recipient);
 		goto retry;
 	}
 	json_t *body = json_object();
@@ -255,10 +261,11 @@ outbox_deliver(struct outbox_pass *out, struct zt_err *err)
 			out->retried++;
 			memcpy(blocked[nblocked++], m->recipient, 8);
 			if (o.attempts == 1 || o.attempts % 10 == 0)
-				log_warn("federation: message %s (%s) to %s not delivered (attempt %d,"
-					 " next in %llds): %s",
-					 m->message_id, m->type, m->recipient, o.attempts,
-					 (long long)(o.next_at - now), o.error);
+				log_warn(
+				    "federation: message %s (%s) to %s not delivered (attempt %d,"
+				    " next in %llds): %s",
+				    m->message_id, m->type, m->recipient, o.attempts,
+				    (long long)(o.next_at - now), o.error);
 		}
 	}
 	db_read_release(c);
@@ -278,8 +285,7 @@ outbox_json(db_conn *c, const char *status, int limit, struct zt_err *err)
 	json_object_set_new(counts, "pending", json_integer(0));
 	json_object_set_new(counts, "delivered", json_integer(0));
 	json_object_set_new(counts, "failed", json_integer(0));
-	db_stmt *s =
-	    db_prepare(c, "SELECT status, count(*) FROM fed_outbox GROUP BY status", err);
+	db_stmt *s = db_prepare(c, "SELECT status, count(*) FROM fed_outbox GROUP BY status", err);
 	if (s == NULL)
 		goto fail;
 	int rc;
@@ -308,9 +314,9 @@ outbox_json(db_conn *c, const char *status, int limit, struct zt_err *err)
 		json_object_set_new(m, "attempts", json_integer(db_col_int(s, 4)));
 		time_format(db_col_int(s, 5), at);
 		json_object_set_new(m, "next_at", json_string(at));
-		json_object_set_new(m, "last_error", db_col_isnull(s, 6)
-							 ? json_null()
-							 : json_string(db_col_text(s, 6)));
+		json_object_set_new(m, "last_error",
+				    db_col_isnull(s, 6) ? json_null()
+							: json_string(db_col_text(s, 6)));
 		time_format(db_col_int(s, 7), at);
 		json_object_set_new(m, "created_at", json_string(at));
 		if (db_col_isnull(s, 8))

@@ -105,7 +105,7 @@ describe('federation plumbing', () => {
 		/* Only the hub serves it. */
 		const notHub = await gz.call('GET', '/api/v1/fed/registry');
 		assert.equal(notHub.status, 404);
-		assert.equal(notHub.json.reason, 'not_hub');
+		assert.equal(notHub.json.type, '/problems/not_hub');
 		/* 贵州 knows 广东 from the registry, the hub as its anchor. */
 		assert.deepEqual(gz.sql('SELECT region_code, source, status FROM fed_nodes ORDER BY region_code'), [
 			{ region_code: '000000', source: 'local', status: 'active' },
@@ -121,7 +121,7 @@ describe('federation plumbing', () => {
 
 	it('a registry that is tampered with, signed by another key or older is refused and changes nothing', async () => {
 		const real = (await hub.call('GET', '/api/v1/fed/registry')).json;
-		let serve = real;
+		let serve = { hello: 'world' }; /* nothing to apply until asked */
 		const mirror = await fakePeer(() => ({ status: 200, body: JSON.stringify(serve) }));
 		try {
 			/* A node whose hub address is the mirror (the hub's real key). */
@@ -132,17 +132,17 @@ describe('federation plumbing', () => {
 			const p = JSON.parse(real.payload);
 			p.nodes.find((n) => n.region === '440000').url = 'http://127.0.0.1:9';
 			serve = { ...real, payload: JSON.stringify(p) };
-			let r = x.cli(['node', 'sync']);
+			let r = await x.cliAsync(['node', 'sync']);
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /does not verify with the hub's key \(bad_signature\)/);
 			/* Signed with a key that is not the hub's. */
 			serve = { ...real, key_id: '0123456789abcdef' };
-			r = x.cli(['node', 'sync']);
+			r = await x.cliAsync(['node', 'sync']);
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /signed with key 0123456789abcdef, not the hub's registered key .* \(unknown_key\)/);
 			/* Not a registry at all. */
 			serve = { hello: 'world' };
-			r = x.cli(['node', 'sync']);
+			r = await x.cliAsync(['node', 'sync']);
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /\(malformed\)/);
 			assert.deepEqual(x.sql('SELECT region_code, url, source FROM fed_nodes ORDER BY region_code'), before);
@@ -150,9 +150,9 @@ describe('federation plumbing', () => {
 			await new Promise((res) => setTimeout(res, 1100));
 			const newer = (await hub.call('GET', '/api/v1/fed/registry')).json;
 			serve = newer;
-			must(x.cli(['node', 'sync']), 'sync genuine');
+			must(await x.cliAsync(['node', 'sync']), 'sync genuine');
 			serve = real;
-			r = x.cli(['node', 'sync']);
+			r = await x.cliAsync(['node', 'sync']);
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /older than the one cached here \(rollback\)/);
 			assert.equal(x.count("SELECT count(*) FROM fed_nodes WHERE source = 'registry'"), 2);
