@@ -297,7 +297,7 @@ outbox_json(db_conn *c, const char *status, int limit, struct zt_err *err)
 	s = db_prepare(c,
 		       "SELECT message_id, recipient, type, status, attempts, next_at, last_error,"
 		       " created_at, delivered_at FROM fed_outbox"
-		       " WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2",
+		       " WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2",
 		       err);
 	if (s == NULL)
 		goto fail;
