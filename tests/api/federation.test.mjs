@@ -88,7 +88,10 @@ describe('federation plumbing', () => {
 		must(gd.cli(['node', 'add', '--region', '450000', '--name', '广西测试节点', '--url', fake.url, '--key', key]), 'node add fake');
 	});
 
-	after(() => fake?.server.close());
+	after(async () => {
+		fake?.server.close();
+		for (const n of [hub, gz, gd]) await n?.stop();
+	});
 
 	it('the hub signs the registry and every node learns the others from it', async () => {
 		const r = await hub.call('GET', '/api/v1/fed/registry');
