@@ -217,10 +217,9 @@ static int
 parse_resource(struct req *r, struct resource_in *in, int create)
 {
 	static const char *const keys[] = {
-	    "code",	   "name",	    "summary",	  "fields",
-	    "key_field",   "subject_field", "share_type", "share_conditions",
-	    "legal_basis", "share_method",  "open_type",  "update_cycle",
-	    NULL};
+	    "code",	     "name",	     "summary",		 "fields",	"key_field",
+	    "subject_field", "share_type",   "share_conditions", "legal_basis", "share_method",
+	    "open_type",     "update_cycle", "region_field",	 NULL};
 	json_t *b = r->json;
 	int i;
 
@@ -237,6 +236,7 @@ parse_resource(struct req *r, struct resource_in *in, int create)
 		parse_fields(r, fields, in);
 	in->key_field = v_str(r, b, "key_field", 1, 1, 40);
 	in->subject_field = v_str(r, b, "subject_field", 0, 1, 40);
+	in->region_field = v_str(r, b, "region_field", 0, 1, 40);
 	if ((i = v_enum(r, b, "share_type", 1, share_type_names)) >= 0)
 		in->share_type = share_type_names[i];
 	in->share_conditions = v_str(r, b, "share_conditions", 0, 0, 2000);

@@ -11,6 +11,7 @@
 #include "base/config.h"
 #include "base/xmalloc.h"
 #include "crypto/sm3.h"
+#include "fed/xcase.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,11 +188,12 @@ case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, con
 	       struct zt_err *err)
 {
 	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	int64_t event_id;
 	db_stmt *s =
 	    db_prepare(c,
 		       "INSERT INTO case_events (case_id, at, actor_id, actor_role, action,"
 		       " from_state, to_state, comment, data) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-		       "?8,?9)",
+		       "?8,?9) RETURNING id",
 		       err);
 	if (s == NULL) {
 		free(d);
@@ -210,8 +212,11 @@ case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, con
 	db_bind_text(s, 8, comment ? comment : "");
 	db_bind_text(s, 9, d);
 	free(d);
-	int rc = db_step(s, err);
-	return rc < 0 ? rc : 0;
+	int rc = db_step_id(s, &event_id, err);
+	if (rc < 0)
+		return rc;
+	/* 跨省通办: the receiving node learns the event exactly when it commits. */
+	return xcase_case_event(c, case_id, event_id, err);
 }
 
 static const char *
@@ -219,6 +224,8 @@ actor_role(const struct principal *by, unsigned needed)
 {
 	if (by->kind != KIND_OFFICIAL)
 		return "applicant";
+	if (by->user_id == 0)
+		return "origin"; /* the receiving node's window (case_act_tx) */
 	for (unsigned r = 1; r <= ROLE_SYSADMIN; r <<= 1)
 		if ((by->roles & r) && (needed == 0 || (needed & r)))
 			return role_name(r);
@@ -275,14 +282,55 @@ case_access(db_conn *c, const struct principal *by, int64_t case_id, int64_t *de
 
 /* ---- materials ---- */
 
-/* Checks files belong to the applicant and inserts them as round `round`. */
+/* Cross-region: the materials are files kept at the node of region
+ * origin; recorded as it reports them, with ref "fed:<origin>". */
+static int
+add_remote_materials(db_conn *c, int64_t case_id, const char *origin, int round,
+		     const struct case_material_in *m, int n, struct zt_err *err)
+{
+	char ref[16];
+	int rc;
+
+	snprintf(ref, sizeof(ref), "fed:%s", origin);
+	for (int i = 0; i < n; i++) {
+		db_stmt *ins =
+		    db_prepare(c,
+			       "INSERT INTO case_materials (case_id, round, material_seq,"
+			       " name, file_hash, size, mime, at, ref) VALUES (?1,?2,?3,"
+			       "?4,?5,?6,?7,?8,?9)",
+			       err);
+		if (ins == NULL)
+			return err->code;
+		db_bind_int(ins, 1, case_id);
+		db_bind_int(ins, 2, round);
+		if (m[i].seq)
+			db_bind_int(ins, 3, m[i].seq);
+		else
+			db_bind_null(ins, 3);
+		db_bind_text(ins, 4, m[i].name);
+		db_bind_text(ins, 5, m[i].file);
+		db_bind_int(ins, 6, m[i].size);
+		db_bind_text(ins, 7, m[i].mime ? m[i].mime : "application/octet-stream");
+		db_bind_int(ins, 8, clock_now());
+		db_bind_text(ins, 9, ref);
+		if ((rc = db_step(ins, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Checks files belong to the applicant and inserts them as round `round`
+ * (remote_origin: see add_remote_materials). */
 static int
 add_materials(db_conn *c, int64_t case_id, int64_t owner, int round,
-	      const struct case_material_in *m, int n, struct zt_err *err)
+	      const struct case_material_in *m, int n, const char *remote_origin,
+	      struct zt_err *err)
 {
 	db_stmt *f = NULL, *ins = NULL;
 	char field[48];
 
+	if (remote_origin)
+		return add_remote_materials(c, case_id, remote_origin, round, m, n, err);
 	for (int i = 0; i < n; i++) {
 		f = db_prepare(c, "SELECT size, mime FROM files WHERE hash = ?1 AND owner_id = ?2",
 			       err);
@@ -687,6 +735,7 @@ out:
 struct submit_job {
 	const struct principal *by;
 	const struct case_submit_in *in;
+	const struct case_fed_in *fed; /* NULL = a local application */
 	int64_t id;
 	int replayed;
 	char fingerprint[SM3_HEX_LEN];
@@ -779,17 +828,21 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	r.promised_days = item.promised_days;
 	set_clock(&r, today, cfg.accept_days);
 
+	const struct case_fed_in *fed = j->fed;
 	char *form = json_dumps(in->form, JSON_COMPACT);
+	char *checked = fed && fed->checked ? json_dumps(fed->checked, JSON_COMPACT) : NULL;
 	db_stmt *s =
 	    db_prepare(c,
 		       "INSERT INTO cases (item_id, dept_id, applicant_id, state, form,"
 		       " submitted_at, promised_days, phase, clock_start, clock_limit,"
-		       " due_day, due_at, warn_at, updated_at, idem_key, idem_hash, channel)"
-		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14,?15,?16)"
-		       " RETURNING id",
+		       " due_day, due_at, warn_at, updated_at, idem_key, idem_hash, channel,"
+		       " fed_origin, fed_ref, fed_mode, fed_checked)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?6,?14,?15,?16,"
+		       "?17,?18,?19,?20) RETURNING id",
 		       err);
 	if (s == NULL) {
 		free(form);
+		free(checked);
 		return err->code;
 	}
 	db_bind_int(s, 1, item.id);
@@ -808,7 +861,12 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 14, in->idem_key);
 	db_bind_text(s, 15, in->idem_key ? j->fingerprint : NULL);
 	db_bind_text(s, 16, in->channel ? in->channel : "web");
+	db_bind_text(s, 17, fed ? fed->origin : NULL);
+	db_bind_text(s, 18, fed ? fed->ref : NULL);
+	db_bind_text(s, 19, fed ? fed->mode : NULL);
+	db_bind_text(s, 20, checked);
 	free(form);
+	free(checked);
 	rc = db_step_id(s, &j->id, err);
 	if (rc < 0)
 		return rc;
@@ -839,8 +897,8 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 		return rc;
 	if ((rc = autofill_save(c, j->id, &j->fills, err)) < 0)
 		return rc;
-	if ((rc = add_materials(c, j->id, j->by->user_id, 1, in->materials, in->nmaterials, err)) <
-	    0)
+	if ((rc = add_materials(c, j->id, j->by->user_id, 1, in->materials, in->nmaterials,
+				fed ? fed->origin : NULL, err)) < 0)
 		return rc;
 	if ((rc = case_add_event(c, j->id, j->by->user_id, "applicant", "submit", NULL, "submitted",
 				 NULL, NULL, err)) < 0)
@@ -871,6 +929,28 @@ case_submit(const struct principal *by, const struct case_submit_in *in, int64_t
 	*replayed = j->replayed;
 	free(j);
 
+	return rc < 0 ? rc : 0;
+}
+
+int
+case_submit_tx(db_conn *c, const struct principal *by, const struct case_submit_in *in,
+	       const struct case_fed_in *fed, int64_t *case_id, struct zt_err *err)
+{
+	struct submit_job *j = xcalloc(1, sizeof(*j));
+	int rc;
+
+	if (in->idem_key) {
+		free(j);
+		return err_set(err, ZT_EINTERNAL, "Idempotency-Key", "unsupported",
+			       "case_submit_tx takes no Idempotency-Key");
+	}
+	j->by = by;
+	j->in = in;
+	j->fed = fed;
+	rc = tx_submit(c, j, err);
+	autofills_free(&j->fills);
+	*case_id = j->id;
+	free(j);
 	return rc < 0 ? rc : 0;
 }
 
@@ -945,7 +1025,7 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 		round = db_step(s, err) == DB_ROW ? (int)db_col_int(s, 0) : 2;
 		db_reset(s);
 		if ((rc = add_materials(c, r.id, r.applicant_id, round, in->materials,
-					in->nmaterials, err)) < 0)
+					in->nmaterials, in->remote_origin, err)) < 0)
 			return rc;
 		if (in->form) {
 			char *form = json_dumps(in->form, JSON_COMPACT);
@@ -1009,12 +1089,10 @@ out:
 	return rc;
 }
 
-int
-case_act(const struct principal *by, int64_t case_id, const struct case_action_in *in,
-	 struct zt_err *err)
+/* Rules on the input of a transition, before the database is read. */
+static int
+act_check(const struct case_action_in *in, struct zt_err *err)
 {
-	struct act_job j = {by, case_id, in};
-
 	if ((in->action == ACT_NOT_ACCEPT || in->action == ACT_DENY) &&
 	    (in->comment == NULL || *in->comment == '\0'))
 		return err_set(err, ZT_EINVAL, "reason", "required", "a reason is required");
@@ -1025,7 +1103,31 @@ case_act(const struct principal *by, int64_t case_id, const struct case_action_i
 	if (in->action == ACT_RESUBMIT && in->nmaterials == 0 && in->form == NULL)
 		return err_set(err, ZT_EINVAL, "materials", "required",
 			       "supply the missing materials or a corrected form");
+	return 0;
+}
+
+int
+case_act(const struct principal *by, int64_t case_id, const struct case_action_in *in,
+	 struct zt_err *err)
+{
+	struct act_job j = {by, case_id, in};
+	int rc;
+
+	if ((rc = act_check(in, err)) < 0)
+		return rc;
 	return db_write(tx_act, &j, err);
+}
+
+int
+case_act_tx(db_conn *c, const struct principal *by, int64_t case_id,
+	    const struct case_action_in *in, struct zt_err *err)
+{
+	struct act_job j = {by, case_id, in};
+	int rc;
+
+	if ((rc = act_check(in, err)) < 0)
+		return rc;
+	return tx_act(c, &j, err);
 }
 
 /* ---- visits ---- */
@@ -1110,6 +1212,54 @@ deadline_json(const struct case_row *r, int64_t now)
 	return o;
 }
 
+/* 跨省通办 (docs/federation.md): for a case another node received,
+ * {mode, origin_region, origin_name, origin_name_en, ref, checked}; for
+ * this node's own part of a joint application it received, {mode:
+ * "joint", part: "local", ref, fed_case_id, home_region, home_name,
+ * home_name_en}; null for any other case. */
+static json_t *
+cross_json(db_conn *c, int64_t case_id, struct zt_err *err)
+{
+	json_t *o = NULL;
+	int rc;
+
+	db_stmt *s = db_prepare(c,
+				"SELECT c.fed_mode, c.fed_origin, coalesce(r.name, c.fed_origin),"
+				" coalesce(r.name_en, c.fed_origin), c.fed_ref, c.fed_checked"
+				" FROM cases c LEFT JOIN regions r ON r.code = c.fed_origin"
+				" WHERE c.id = ?1 AND c.fed_origin IS NOT NULL",
+				err);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, case_id);
+	if ((rc = db_step(s, err)) == DB_ROW) {
+		json_t *checked =
+		    db_col_isnull(s, 5) ? NULL : json_loads(db_col_text(s, 5), 0, NULL);
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "mode", db_col_text(s, 0),
+			      "origin_region", db_col_text(s, 1), "origin_name", db_col_text(s, 2),
+			      "origin_name_en", db_col_text(s, 3), "ref", db_col_text(s, 4),
+			      "checked", checked ? checked : json_null());
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return rc < 0 ? NULL : o;
+	s = db_prepare(c,
+		       "SELECT f.id, f.number, f.home_region, coalesce(r.name, f.home_region),"
+		       " coalesce(r.name_en, f.home_region) FROM fed_cases f"
+		       " LEFT JOIN regions r ON r.code = f.home_region WHERE f.local_case_id = ?1",
+		       err);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, case_id);
+	if ((rc = db_step(s, err)) == DB_ROW)
+		o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "mode", "joint", "part",
+			      "local", "ref", db_col_text(s, 1), "fed_case_id",
+			      (json_int_t)db_col_int(s, 0), "home_region", db_col_text(s, 2),
+			      "home_name", db_col_text(s, 3), "home_name_en", db_col_text(s, 4));
+	db_reset(s);
+	return rc < 0 ? NULL : o ? o : json_null();
+}
+
 json_t *
 case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt_err *err)
 {
@@ -1156,6 +1306,12 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 	json_object_set_new(o, "exempted", json_integer(db_col_int(s, 16)));
 	json_object_set_new(o, "channel", json_string(db_col_text(s, 17)));
 	db_reset(s);
+	json_t *cross = cross_json(c, case_id, err);
+	if (cross == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "cross", cross);
 
 	a = json_array();
 	s = db_prepare(c,
@@ -1268,6 +1424,11 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 			       " THEN 9000000000000 ELSE c.due_at END AS k");
 	else
 		buf_puts(&sql, "-c.id AS k");
+	/* 跨省通办 marks: columns 21-25 */
+	buf_puts(&sql, ", c.fed_mode, c.fed_origin, (SELECT min(f.number) FROM fed_cases f"
+		       " WHERE f.local_case_id = c.id) AS joint_ref, (SELECT r.name FROM regions r"
+		       " WHERE r.code = c.fed_origin) AS origin_name, (SELECT r.name_en FROM"
+		       " regions r WHERE r.code = c.fed_origin) AS origin_name_en");
 	buf_puts(&sql, " FROM cases c JOIN service_items i ON i.id = c.item_id"
 		       " JOIN users u ON u.id = c.applicant_id WHERE ");
 	buf_puts(&sql, official ? "c.dept_id = ?1" : "c.applicant_id = ?1");
@@ -1324,9 +1485,24 @@ case_list_json(db_conn *c, const struct principal *by, const struct case_query *
 		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)r.id, "case_no",
 			      db_col_text(s, 17), "item_name", db_col_text(s, 18), "state", r.state,
 			      "submitted_at", t, "deadline", deadline_json(&r, now)));
+		json_t *it = json_array_get(items, json_array_size(items) - 1);
 		if (official)
-			json_object_set_new(json_array_get(items, json_array_size(items) - 1),
-					    "applicant_name", json_string(db_col_text(s, 19)));
+			json_object_set_new(it, "applicant_name", json_string(db_col_text(s, 19)));
+		if (!db_col_isnull(s, 22))
+			json_object_set_new(
+			    it, "cross",
+			    json_pack(
+				"{s:s, s:s, s:s, s:s}", "mode", db_col_text(s, 21), "origin_region",
+				db_col_text(s, 22), "origin_name",
+				db_col_isnull(s, 24) ? db_col_text(s, 22) : db_col_text(s, 24),
+				"origin_name_en",
+				db_col_isnull(s, 25) ? db_col_text(s, 22) : db_col_text(s, 25)));
+		else if (!db_col_isnull(s, 23))
+			json_object_set_new(it, "cross",
+					    json_pack("{s:s, s:s, s:s}", "mode", "joint", "part",
+						      "local", "ref", db_col_text(s, 23)));
+		else
+			json_object_set_new(it, "cross", json_null());
 		n++;
 	}
 	db_reset(s);

@@ -45,6 +45,19 @@ struct case_material_in {
 	int seq;	  /* the item's material number, 0 = extra material */
 	const char *name; /* label shown to officials */
 	const char *file; /* SM3 hex of an uploaded file of the applicant */
+	/* Cross-region (see case_fed_in): the file stays at the receiving
+	 * node, which reports its size and type; not looked up here. */
+	int64_t size;
+	const char *mime;
+};
+
+/* A cross-region application (跨省通办, docs/federation.md) as the home
+ * node records it: the node of region origin received it as number ref. */
+struct case_fed_in {
+	const char *origin; /* region code of the receiving node */
+	const char *ref;    /* its number of the application */
+	const char *mode;   /* full_online | proxy | joint */
+	json_t *checked;    /* proxy: its formal review {by, note, at}, borrowed, or NULL */
 };
 
 struct case_submit_in {
@@ -64,6 +77,9 @@ struct case_action_in {
 	struct case_material_in materials[CASE_MAX_MATERIALS]; /* resubmit */
 	int nmaterials;
 	const char *delivery; /* deliver: electronic | mail | window */
+	/* resubmit of a cross-region case: the materials are files kept at
+	 * the node of this region (case_material_in size and mime) */
+	const char *remote_origin;
 };
 
 /* Submits an application. Materials of the item that name a license type
@@ -77,6 +93,21 @@ int case_submit(const struct principal *by, const struct case_submit_in *in, int
 /* Takes a transition. Illegal ones give ZT_ECONFLICT and change nothing. */
 int case_act(const struct principal *by, int64_t case_id, const struct case_action_in *in,
 	     struct zt_err *err);
+
+/* case_submit and case_act inside the caller's write transaction c, for
+ * changes made together with other rows (跨省通办: the inbox's
+ * transaction, or a receiving node's own application). case_submit_tx
+ * takes no Idempotency-Key. With fed, the case is one that another node
+ * received: recorded with its origin, and its materials are the origin's
+ * files (not looked up here). Same rules and errors as the functions
+ * above; on an error the caller's transaction must not commit what the
+ * call wrote (roll back to a savepoint or fail the job). An official
+ * principal without a user (user_id 0) stands for the receiving node's
+ * window: its events carry the role "origin". */
+int case_submit_tx(db_conn *c, const struct principal *by, const struct case_submit_in *in,
+		   const struct case_fed_in *fed, int64_t *case_id, struct zt_err *err);
+int case_act_tx(db_conn *c, const struct principal *by, int64_t case_id,
+		const struct case_action_in *in, struct zt_err *err);
 /* Records an on-site visit of the applicant (officials of the department). */
 int case_record_visit(const struct principal *by, int64_t case_id, const char *purpose,
 		      struct zt_err *err);
@@ -109,7 +140,9 @@ const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_a
 json_t *case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id,
 			  struct zt_err *err);
 
-/* Appends an event to a case's history inside the caller's transaction. */
+/* Appends an event to a case's history inside the caller's transaction.
+ * The event of a cross-region case is also queued for its receiving node
+ * (case.update, fed/xcase.h), in the same transaction. */
 int case_add_event(db_conn *c, int64_t case_id, int64_t actor, const char *role, const char *action,
 		   const char *from, const char *to, const char *comment, json_t *data,
 		   struct zt_err *err);

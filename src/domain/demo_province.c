@@ -421,6 +421,7 @@ create_resource(struct plan *p, struct zt_err *err)
 	in.nfields = 5;
 	in.key_field = "id_no";
 	in.subject_field = "id_no";
+	in.region_field = "region_code"; /* flow-back subscriptions filter by it */
 	in.share_type = "conditional";
 	in.share_conditions = "仅限办理户籍、社会保障、市场准入等政务服务事项时核验申请人户籍信息，"
 			      "不得留存、转作他用或向第三方提供。";

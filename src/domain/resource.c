@@ -161,6 +161,15 @@ check_in(const struct resource_in *in, struct zt_err *err)
 	if (in->fields[k].type != FT_STRING && in->fields[k].type != FT_INTEGER)
 		return err_set(err, ZT_EINVAL, "key_field", "type",
 			       "the key field must be a string or integer field");
+	if (in->region_field) {
+		int s = in_field(in, in->region_field);
+		if (s < 0)
+			return err_set(err, ZT_EINVAL, "region_field", "unknown_field",
+				       "the region field must be one of the fields");
+		if (in->fields[s].type != FT_STRING)
+			return err_set(err, ZT_EINVAL, "region_field", "type",
+				       "the region field holds region codes (string)");
+	}
 	if (in->subject_field) {
 		int s = in_field(in, in->subject_field);
 		if (s < 0)
@@ -242,8 +251,8 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	    c,
 	    "INSERT INTO data_resources (name, summary, fields, key_field, subject_field,"
 	    " share_type, share_conditions, legal_basis, share_method, open_type,"
-	    " update_cycle, created_at, updated_at, code, dept_id, created_by)"
-	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13,?14,?15) RETURNING id",
+	    " update_cycle, created_at, updated_at, code, dept_id, created_by, region_field)"
+	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13,?14,?15,?16) RETURNING id",
 	    err);
 	if (s == NULL) {
 		free(fields);
@@ -253,6 +262,7 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 13, j->in->code);
 	db_bind_int(s, 14, j->by->dept_id);
 	db_bind_int(s, 15, j->by->user_id);
+	db_bind_text(s, 16, j->in->region_field);
 	rc = db_step(s, err);
 	free(fields);
 	if (rc == DB_ROW)
@@ -344,7 +354,7 @@ tx_update(db_conn *c, void *arg, struct zt_err *err)
 	    "UPDATE data_resources SET name = ?1, summary = ?2, fields = ?3,"
 	    " key_field = ?4, subject_field = ?5, share_type = ?6, share_conditions = ?7,"
 	    " legal_basis = ?8, share_method = ?9, open_type = ?10, update_cycle = ?11,"
-	    " updated_at = ?12 WHERE id = ?13",
+	    " updated_at = ?12, region_field = ?14 WHERE id = ?13",
 	    err);
 	if (s == NULL) {
 		rc = err->code;
@@ -352,6 +362,11 @@ tx_update(db_conn *c, void *arg, struct zt_err *err)
 	}
 	bind_in(s, j->in, fields);
 	db_bind_int(s, 13, j->id);
+	/* Left out: the stored region field stays while it is still a field. */
+	const char *rf = j->in->region_field;
+	if (rf == NULL && old->region_field[0] && in_field(j->in, old->region_field) >= 0)
+		rf = old->region_field;
+	db_bind_text(s, 14, rf);
 	if ((rc = db_step(s, err)) < 0)
 		goto out;
 	json_t *d = json_pack("{s:s}", "share_type", j->in->share_type);
@@ -383,10 +398,10 @@ resource_meta_load(db_conn *c, int64_t id, const char *code, struct resource_met
 {
 	db_stmt *s = db_prepare(
 	    c,
-	    code ? "SELECT id, dept_id, code, key_field, subject_field, share_type, fields"
-		   " FROM data_resources WHERE code = ?2"
-		 : "SELECT id, dept_id, code, key_field, subject_field, share_type, fields"
-		   " FROM data_resources WHERE id = ?1",
+	    code ? "SELECT id, dept_id, code, key_field, subject_field, share_type, fields,"
+		   " region_field FROM data_resources WHERE code = ?2"
+		 : "SELECT id, dept_id, code, key_field, subject_field, share_type, fields,"
+		   " region_field FROM data_resources WHERE id = ?1",
 	    err);
 	int rc;
 
@@ -405,6 +420,8 @@ resource_meta_load(db_conn *c, int64_t id, const char *code, struct resource_met
 		snprintf(m->subject_field, sizeof(m->subject_field), "%s",
 			 db_col_isnull(s, 4) ? "" : db_col_text(s, 4));
 		snprintf(m->share_type, sizeof(m->share_type), "%s", db_col_text(s, 5));
+		snprintf(m->region_field, sizeof(m->region_field), "%s",
+			 db_col_isnull(s, 7) ? "" : db_col_text(s, 7));
 		if (resource_fields_parse(db_col_text(s, 6), m) < 0)
 			rc = err_set(err, ZT_EINTERNAL, "", "corrupt", "bad stored fields");
 	}
@@ -431,8 +448,9 @@ resource_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_
 	    c,
 	    "SELECT r.id, r.code, r.name, r.summary, r.dept_id, d.name, r.fields, r.key_field,"
 	    " r.subject_field, r.share_type, r.share_conditions, r.legal_basis, r.share_method,"
-	    " r.open_type, r.update_cycle, r.row_count, r.created_at, r.updated_at"
-	    " FROM data_resources r JOIN departments d ON d.id = r.dept_id WHERE r.id = ?1",
+	    " r.open_type, r.update_cycle, r.row_count, r.created_at, r.updated_at,"
+	    " r.region_field FROM data_resources r JOIN departments d ON d.id = r.dept_id"
+	    " WHERE r.id = ?1",
 	    err);
 	json_t *o = NULL;
 	int rc;
@@ -455,6 +473,9 @@ resource_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_
 		    "open_type", db_col_text(s, 13), "update_cycle", db_col_text(s, 14),
 		    "row_count", (json_int_t)db_col_int(s, 15), "created_at",
 		    time_json(db_col_int(s, 16)), "updated_at", time_json(db_col_int(s, 17)));
+		json_object_set_new(o, "region_field",
+				    db_col_isnull(s, 18) ? json_null()
+							 : json_string(db_col_text(s, 18)));
 	}
 	db_reset(s);
 	if (rc != DB_ROW) {
@@ -696,9 +717,22 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 	int rc;
 
 	j->inserted = j->updated = 0;
+	/* The batch's change order: seqs last - n + 1 .. last (see resource.h). */
+	db_stmt *s = db_prepare(c,
+				"UPDATE data_resources SET row_seq = row_seq + ?1 WHERE id = ?2"
+				" RETURNING row_seq",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, j->n);
+	db_bind_int(s, 2, j->resource_id);
+	int64_t last = 0;
+	if ((rc = db_step_id(s, &last, err)) < 0)
+		return rc;
+	int64_t seq = last - j->n;
 	for (int i = 0; i < j->n; i++) {
-		db_stmt *s = db_prepare(
-		    c, "SELECT 1 FROM resource_rows WHERE resource_id = ?1 AND key = ?2", err);
+		s = db_prepare(c, "SELECT 1 FROM resource_rows WHERE resource_id = ?1 AND key = ?2",
+			       err);
 		if (s == NULL)
 			return err->code;
 		db_bind_int(s, 1, j->resource_id);
@@ -713,10 +747,10 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 			j->inserted++;
 		s = db_prepare(
 		    c,
-		    "INSERT INTO resource_rows (resource_id, key, subject, data, updated_at)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (resource_id, key) DO UPDATE"
+		    "INSERT INTO resource_rows (resource_id, key, subject, data, updated_at, seq)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (resource_id, key) DO UPDATE"
 		    " SET subject = excluded.subject, data = excluded.data,"
-		    " updated_at = excluded.updated_at",
+		    " updated_at = excluded.updated_at, seq = excluded.seq",
 		    err);
 		if (s == NULL)
 			return err->code;
@@ -725,11 +759,11 @@ tx_store(db_conn *c, void *arg, struct zt_err *err)
 		db_bind_text(s, 3, j->rows[i].subject[0] ? j->rows[i].subject : NULL);
 		db_bind_text(s, 4, j->rows[i].data);
 		db_bind_int(s, 5, now);
+		db_bind_int(s, 6, ++seq);
 		if ((rc = db_step(s, err)) < 0)
 			return rc;
 	}
-	db_stmt *s =
-	    db_prepare(c,
+	s = db_prepare(c,
 		       "UPDATE data_resources SET row_count = row_count + ?1, updated_at = ?2"
 		       " WHERE id = ?3",
 		       err);

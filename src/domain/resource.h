@@ -49,6 +49,7 @@ struct resource_meta {
 	char code[RESOURCE_CODE_MAX];
 	char key_field[RESOURCE_FIELD_NAME];
 	char subject_field[RESOURCE_FIELD_NAME]; /* "" = rows carry no subject */
+	char region_field[RESOURCE_FIELD_NAME];	 /* "" = rows carry no region code */
 	char share_type[16];
 	int nfields;
 	struct resource_field fields[RESOURCE_MAX_FIELDS];
@@ -67,6 +68,7 @@ struct resource_in {
 	struct resource_field_in fields[RESOURCE_MAX_FIELDS];
 	int nfields;
 	const char *key_field, *subject_field; /* subject_field may be NULL */
+	const char *region_field;	       /* NULL = none (flow-back filters by it) */
 	const char *share_type, *share_conditions, *legal_basis;
 	const char *share_method, *open_type, *update_cycle;
 };
@@ -81,13 +83,15 @@ struct resource_query {
 
 /* Creates a resource of the caller's department (a data_officer). Rules
  * beyond the edge checks: field names unique, key_field a string or integer
- * field, subject_field a string field, masks only on personal/sensitive
+ * field, subject_field and region_field string fields, masks only on personal/sensitive
  * fields, conditional needs share_conditions and legal_basis, none needs
  * legal_basis; a taken code is ZT_ECONFLICT. */
 int resource_create(const struct principal *by, const struct resource_in *in, int64_t *id,
 		    struct zt_err *err);
 /* Replaces the entry (data_officer of the provider). Once rows exist the key
- * and subject fields stay, and no field may be removed or change type. */
+ * and subject fields stay, and no field may be removed or change type. A
+ * region_field left out (NULL) keeps the stored one, so that an editor that
+ * does not know it cannot drop a flow-back filter by accident. */
 int resource_update(const struct principal *by, int64_t id, const struct resource_in *in,
 		    struct zt_err *err);
 /* The full entry, with the grants the caller's department holds on it. */
@@ -117,7 +121,16 @@ int resource_row_check(const struct resource_meta *m, json_t *row, int today_ymd
 		       struct resource_row *out, struct zt_err *err);
 /* Upserts {rows:[...]} (at most RESOURCE_UPSERT_MAX) into resource id as the
  * provider's data_officer: every row is checked first; one bad row refuses
- * the whole request with err->field "rows[i].<field>". */
+ * the whole request with err->field "rows[i].<field>".
+ *
+ * Change order (both here and in resource_import): every row inserted or
+ * updated takes the next value of its resource's counter as its seq. The
+ * counter (data_resources.row_seq) is advanced by an UPDATE of the
+ * resource's row inside the storing transaction, which keeps that row
+ * locked until commit: a later writer (another process on PostgreSQL too)
+ * waits, so rows become visible in seq order and any snapshot holds every
+ * row version up to the largest seq it sees (the flow-back feed relies on
+ * it, fed/xshare.h). */
 int resource_upsert(const struct principal *by, int64_t id, json_t *rows, int64_t *inserted,
 		    int64_t *updated, struct zt_err *err);
 

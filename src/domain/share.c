@@ -269,6 +269,47 @@ render(const struct plan *p, const char *data)
 	return out;
 }
 
+/* ==== masking plans for cross-node sharing (fed/xshare) ==== */
+
+/* A plan of its own, outside the per-grant cache. */
+struct share_plan {
+	struct plan *p;
+};
+
+struct share_plan *
+share_plan_new(int64_t resource_id, const char *code, const char *res_fields, const char *key_field,
+	       const char *subject_field, const char *grant_fields, const char *clear_fields)
+{
+	struct plan *p = plan_build(0, resource_id, code, res_fields, key_field, subject_field,
+				    grant_fields, clear_fields, "");
+	if (p == NULL)
+		return NULL;
+	struct share_plan *sp = xmalloc(sizeof(*sp));
+	sp->p = p;
+	return sp;
+}
+
+json_t *
+share_plan_render(const struct share_plan *sp, const char *data)
+{
+	return render(sp->p, data);
+}
+
+void
+share_plan_free(struct share_plan *sp)
+{
+	if (sp == NULL)
+		return;
+	plan_unref(sp->p); /* never shared: this drops its one reference */
+	free(sp);
+}
+
+int
+share_rate_take(int64_t key, int limit)
+{
+	return rate_take(key, limit);
+}
+
 /* ==== grants as the exchange sees them ==== */
 
 struct grant_view {
@@ -1327,6 +1368,47 @@ share_request_get_json(db_conn *c, const struct principal *by, int64_t id, struc
 		       "share request", err);
 }
 
+int
+share_decide_fields(const struct resource_meta *m, json_t *req_fields, json_t *req_clear,
+		    json_t *fields_in, json_t *clear_in, json_t **fields_out, json_t **clear_out,
+		    struct zt_err *err)
+{
+	json_t *fields, *clear;
+	size_t i;
+	json_t *v;
+
+	*fields_out = *clear_out = NULL;
+	fields = fields_in ? field_list(m, fields_in, req_fields, "fields", err)
+			   : json_incref(req_fields);
+	if (fields == NULL)
+		return err->code;
+	if (clear_in) {
+		json_t *allowed = json_array();
+		json_array_foreach(req_clear, i, v) if (in_array(fields, json_string_value(v)))
+		    json_array_append(allowed, v);
+		clear = field_list(m, clear_in, allowed, "clear_fields", err);
+		json_decref(allowed);
+		if (clear == NULL) {
+			json_decref(fields);
+			return err->code;
+		}
+	} else {
+		clear = json_array();
+		json_array_foreach(req_clear, i, v) if (in_array(fields, json_string_value(v)))
+		    json_array_append(clear, v);
+	}
+	*fields_out = fields;
+	*clear_out = clear;
+	return 0;
+}
+
+json_t *
+share_field_list(const struct resource_meta *m, json_t *list, json_t *within, const char *what,
+		 struct zt_err *err)
+{
+	return field_list(m, list, within, what, err);
+}
+
 struct decide_job {
 	const struct principal *by;
 	int64_t id;
@@ -1389,33 +1471,9 @@ tx_decide(db_conn *c, void *arg, struct zt_err *err)
 				     "the resource is now not shareable");
 			goto out;
 		}
-		fields = j->fields ? field_list(m, j->fields, req_fields, "fields", err)
-				   : json_incref(req_fields);
-		if (fields == NULL) {
-			rc = err->code;
+		if ((rc = share_decide_fields(m, req_fields, req_clear, j->fields, j->clear,
+					      &fields, &clear, err)) < 0)
 			goto out;
-		}
-		if (j->clear) {
-			json_t *allowed = json_array();
-			size_t i;
-			json_t *v;
-			json_array_foreach(req_clear, i,
-					   v) if (in_array(fields, json_string_value(v)))
-			    json_array_append(allowed, v);
-			clear = field_list(m, j->clear, allowed, "clear_fields", err);
-			json_decref(allowed);
-			if (clear == NULL) {
-				rc = err->code;
-				goto out;
-			}
-		} else {
-			clear = json_array();
-			size_t i;
-			json_t *v;
-			json_array_foreach(req_clear, i,
-					   v) if (in_array(fields, json_string_value(v)))
-			    json_array_append(clear, v);
-		}
 		ftext = dump(fields);
 		ctext = dump(clear);
 	}
@@ -1619,27 +1677,51 @@ by_json(db_stmt *s, int user_col, int key_col)
 	return json_string("system");
 }
 
+/* One row of the merged query below: columns 0 src (1 local, 0 another
+ * node's department), 1 id, 2 at, 3 consumer dept id (NULL for another
+ * node), 4 consumer name, 5 official, 6 key name, 7 code, 8 resource name,
+ * 9 purpose, 10 grant, 11 rows, 12 consumer region, 13 its name. */
 static json_t *
 my_access_json(db_stmt *s)
 {
-	return json_pack("{s:o, s:{s:I, s:s}, s:o, s:{s:s, s:s}, s:s, s:I, s:I}", "at",
-			 time_json(db_col_int(s, 1)), "consumer", "id",
-			 (json_int_t)db_col_int(s, 2), "name", db_col_text(s, 3), "by",
-			 by_json(s, 4, 5), "resource", "code", db_col_text(s, 6), "name",
-			 db_col_text(s, 7), "purpose", db_col_text(s, 8), "grant",
-			 (json_int_t)db_col_int(s, 9), "rows", (json_int_t)db_col_int(s, 10));
+	int local = db_col_int(s, 0) == 1;
+	json_t *consumer =
+	    local ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(s, 3), "name",
+			      db_col_text(s, 4))
+		  : json_pack("{s:n, s:s, s:{s:s, s:s}}", "id", "name", db_col_text(s, 4), "region",
+			      "code", db_col_text(s, 12), "name",
+			      db_col_isnull(s, 13) ? db_col_text(s, 12) : db_col_text(s, 13));
+	json_t *o = json_pack("{s:o, s:o, s:o, s:{s:s, s:s}, s:s, s:I, s:I}", "at",
+			      time_json(db_col_int(s, 2)), "consumer", consumer, "by",
+			      by_json(s, 5, 6), "resource", "code", db_col_text(s, 7), "name",
+			      db_col_text(s, 8), "purpose", db_col_text(s, 9), "grant",
+			      (json_int_t)db_col_int(s, 10), "rows", (json_int_t)db_col_int(s, 11));
+	if (!local) /* read by another node's department (fed/xshare.h) */
+		json_object_set_new(o, "remote", json_true());
+	return o;
 }
 
+/* Accesses to the subject's data: reads by this node's departments
+ * (access_records) and by other nodes' departments through grants of this
+ * node (fed_share_served, docs/federation.md), newest first. The cursor is
+ * "at.src.id" of the last row. */
 json_t *
 share_my_access_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 		     struct zt_err *err)
 {
-	int64_t before = INT64_MAX;
-	char subject[24] = "";
+	long long at = INT64_MAX, src = 2, id = 0;
+	char subject[24] = "", raw[CURSOR_RAW_MAX];
 	int rc;
 
-	if (cursor_id(cursor, &before, err) < 0)
-		return NULL;
+	if (cursor) {
+		char tail;
+		if (cursor_decode(cursor, raw) < 0 ||
+		    sscanf(raw, "%lld.%lld.%lld%c", &at, &src, &id, &tail) != 3 || at < 0 ||
+		    src < 0 || src > 1 || id < 1) {
+			err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
+			return NULL;
+		}
+	}
 	db_stmt *s =
 	    db_prepare(c, "SELECT coalesce(id_number, credit_code) FROM users WHERE id = ?1", err);
 	if (s == NULL)
@@ -1650,23 +1732,54 @@ share_my_access_json(db_conn *c, const struct principal *by, int limit, const ch
 	db_reset(s);
 	if (rc < 0)
 		return NULL;
-	s = db_prepare(c,
-		       "SELECT a.id, a.at, a.consumer_dept, d.name, u.name, k.name, r.code, r.name,"
-		       " a.purpose, a.grant_id, a.rows FROM access_subjects x"
-		       " JOIN access_records a ON a.id = x.access_id"
-		       " JOIN departments d ON d.id = a.consumer_dept"
-		       " JOIN data_resources r ON r.id = a.resource_id"
-		       " LEFT JOIN users u ON u.id = a.user_id"
-		       " LEFT JOIN api_keys k ON k.id = a.api_key_id"
-		       " WHERE x.subject = ?1 AND x.access_id < ?2"
-		       " ORDER BY x.access_id DESC LIMIT ?3",
-		       err);
+	s = db_prepare(
+	    c,
+	    "SELECT src, id, at, dept, cname, uname, kname, code, rname, purpose, grant_id, nrows,"
+	    " cregion, gname FROM ("
+	    " SELECT 1 AS src, a.id AS id, a.at AS at, a.consumer_dept AS dept, d.name AS cname,"
+	    " u.name AS uname, k.name AS kname, r.code AS code, r.name AS rname,"
+	    " a.purpose AS purpose, a.grant_id AS grant_id, a.rows AS nrows,"
+	    " CAST(NULL AS TEXT) AS cregion, CAST(NULL AS TEXT) AS gname"
+	    " FROM access_subjects x JOIN access_records a ON a.id = x.access_id"
+	    " JOIN departments d ON d.id = a.consumer_dept"
+	    " JOIN data_resources r ON r.id = a.resource_id"
+	    " LEFT JOIN users u ON u.id = a.user_id"
+	    " LEFT JOIN api_keys k ON k.id = a.api_key_id WHERE x.subject = ?1"
+	    " UNION ALL"
+	    " SELECT 0, f.id, f.at, NULL, i.consumer_name, f.by_name, NULL, r.code, r.name,"
+	    " f.purpose, f.incoming_id, f.rows, i.consumer_region, g.name"
+	    " FROM fed_share_served_subjects y JOIN fed_share_served f ON f.id = y.served_id"
+	    " JOIN fed_share_incoming i ON i.id = f.incoming_id"
+	    " JOIN data_resources r ON r.id = f.resource_id"
+	    " LEFT JOIN regions g ON g.code = i.consumer_region WHERE y.subject = ?1) t"
+	    " WHERE at < ?2 OR (at = ?2 AND (src < ?3 OR (src = ?3 AND id < ?4)))"
+	    " ORDER BY at DESC, src DESC, id DESC LIMIT ?5",
+	    err);
 	if (s == NULL)
 		return NULL;
 	db_bind_text(s, 1, subject);
-	db_bind_int(s, 2, before);
-	db_bind_int(s, 3, limit + 1);
-	return page_rows(s, limit, my_access_json, err);
+	db_bind_int(s, 2, at);
+	db_bind_int(s, 3, src);
+	db_bind_int(s, 4, id);
+	db_bind_int(s, 5, limit + 1);
+	json_t *items = json_array();
+	int n = 0, more = 0;
+	char last[CURSOR_RAW_MAX] = "";
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (n++ == limit) {
+			more = 1;
+			break;
+		}
+		snprintf(last, sizeof(last), "%lld.%lld.%lld", (long long)db_col_int(s, 2),
+			 (long long)db_col_int(s, 0), (long long)db_col_int(s, 1));
+		json_array_append_new(items, my_access_json(s));
+	}
+	db_reset(s);
+	if (rc < 0) {
+		json_decref(items);
+		return NULL;
+	}
+	return page_json(items, more, last);
 }
 
 #define ACCESS_SELECT                                                                              \

@@ -117,10 +117,45 @@ int share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_
 			  const struct share_filter *f, int nf, int limit, const char *cursor,
 			  json_t **out, int *retry_after, struct zt_err *err);
 
+/* ---- for cross-node sharing and flow-back (fed/xshare.h) ---- */
+
+struct resource_meta;
+
+/* The decision on a request's fields, as the provider's approval makes it:
+ * fields_in NULL keeps the requested fields, else a subset of them;
+ * clear_in NULL keeps the requested clear fields still granted, else a
+ * subset of those. New arrays (resource order) in *fields_out and
+ * *clear_out, or an error naming fields[i] / clear_fields[i]. */
+int share_decide_fields(const struct resource_meta *m, json_t *req_fields, json_t *req_clear,
+			json_t *fields_in, json_t *clear_in, json_t **fields_out,
+			json_t **clear_out, struct zt_err *err);
+/* The names in list (each a field of m, no repeats, within `within` when
+ * not NULL) as a new array in the resource's field order; NULL with err
+ * naming what[i]. */
+json_t *share_field_list(const struct resource_meta *m, json_t *list, json_t *within,
+			 const char *what, struct zt_err *err);
+
+/* A masking plan like a grant's: the granted fields of a resource (its
+ * stored fields JSON) in the resource's order, personal and sensitive ones
+ * masked unless in clear_fields. NULL when a text is corrupt. */
+struct share_plan;
+struct share_plan *share_plan_new(int64_t resource_id, const char *code, const char *res_fields,
+				  const char *key_field, const char *subject_field,
+				  const char *grant_fields, const char *clear_fields);
+/* A stored row (canonical JSON) as the plan delivers it (new reference). */
+json_t *share_plan_render(const struct share_plan *p, const char *data);
+void share_plan_free(struct share_plan *p);
+/* Counts one call against limit per SHARE_RATE_WINDOW under key (a local
+ * grant's id; other users pick keys that cannot collide, e.g. negative).
+ * Returns 0, or the seconds until the window ends when the limit is used. */
+int share_rate_take(int64_t key, int limit);
+
 /* ---- access records ---- */
 
 /* Accesses to the caller's own data (citizen: ID number, enterprise: credit
- * code), newest first. */
+ * code), newest first: by this node's departments, and by other nodes'
+ * departments through this node's cross-node grants (items with "remote":
+ * true, consumer {id: null, name, region {code, name}}). */
 json_t *share_my_access_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 			     struct zt_err *err);
 /* A data_officer's view: side "consumer" (the department's reads) or

@@ -101,6 +101,16 @@ const TABLES = {
 	fed_nodes: 'id',
 	fed_seen: 'id',
 	fed_outbox: 'id',
+	fed_catalog: 'id',
+	fed_catalog_cursors: 'child_region',
+	fed_cases: 'id',
+	fed_case_events: 'id',
+	fed_share_requests: 'id',
+	fed_share_access: 'id',
+	fed_rows: 'request_id, key',
+	fed_share_incoming: 'id',
+	fed_share_served: 'id',
+	fed_share_served_subjects: 'subject, served_id',
 };
 const SEARCHES = ['失业', '营业执照', '证明'];
 

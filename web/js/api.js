@@ -125,8 +125,9 @@ export async function apiBlob(path) {
 	return res.blob();
 }
 
-/** Uploads a file's raw bytes; onProgress(loaded, total). Resolves {id, size, mime}. */
-export function upload(file, onProgress) {
+/** Uploads a file's raw bytes; onProgress(loaded, total). Resolves {id, size, mime}.
+ * path: '/files' (an applicant's material) or '/fed/files' (a window's scan). */
+export function upload(file, onProgress, path = '/files') {
 	return new Promise((resolve, reject) => {
 		if (file.size > UPLOAD_MAX) {
 			reject(new ApiError(413, { type: '/problems/too_large' }));
@@ -137,7 +138,7 @@ export function upload(file, onProgress) {
 			return;
 		}
 		const xhr = new XMLHttpRequest();
-		xhr.open('POST', '/api/v1/files');
+		xhr.open('POST', `/api/v1${path}`);
 		for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
 		xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
 		xhr.upload.addEventListener('progress', (e) => {

@@ -25,6 +25,11 @@ import * as verify from './pages/verify.js';
 import * as evaluation from './pages/evaluation.js';
 import * as quality from './pages/quality.js';
 import * as complaints from './pages/complaints.js';
+import * as fedCatalog from './pages/fed-catalog.js';
+import * as fedCatalogGuide from './pages/fed-catalog-guide.js';
+import * as fedCases from './pages/fed-cases.js';
+import * as fedShare from './pages/fed-share.js';
+import * as fedShareIn from './pages/fed-share-incoming.js';
 
 /* ---- who is signed in ---- */
 
@@ -96,6 +101,15 @@ const routes = [
 	{ path: '/data/api-keys', page: apikeys, allow: keyManager, login: true },
 	{ path: '/data/access', page: access, view: 'dept', allow: (u) => hasRole('data_officer', u), login: true },
 	{ path: '/me/data-access', page: access, view: 'mine', allow: isApplicant, login: true },
+	{ path: '/data/fed', page: fedShare, view: 'list', allow: isOfficial, login: true },
+	{ path: '/data/fed/new', page: fedShare, view: 'new', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/fed/requests/:id', page: fedShare, view: 'detail', allow: isOfficial, login: true },
+	{ path: '/data/fed/subscriptions', page: fedShare, view: 'subs', allow: isOfficial, login: true },
+	{ path: '/data/fed/subscriptions/new', page: fedShare, view: 'sub_new', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/fed/subscriptions/:id', page: fedShare, view: 'sub', allow: isOfficial, login: true },
+	{ path: '/data/fed/incoming', page: fedShareIn, view: 'list', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/fed/incoming/:id', page: fedShareIn, view: 'detail', allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/data/fed/access', page: fedShareIn, view: 'access', allow: (u) => hasRole('data_officer', u), login: true },
 	{ path: '/licenses', page: licenses, view: 'wallet', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
 	{ path: '/licenses/:identifier', page: licenses, view: 'detail', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
 	{ path: '/licenses/:identifier/print', page: licenses, view: 'print', allow: (u) => isApplicant(u) || isOfficial(u), login: true },
@@ -105,11 +119,18 @@ const routes = [
 	{ path: '/quality', page: quality, allow: ALL },
 	{ path: '/complaints', page: complaints, view: 'list', allow: ALL },
 	{ path: '/complaints/new', page: complaints, view: 'new', allow: ALL },
+	{ path: '/national', page: fedCatalog, allow: ALL },
+	{ path: '/fed/services/:code/:fedcode', page: fedCatalogGuide, allow: ALL },
+	{ path: '/fed/apply', page: fedCases, view: 'start', allow: isApplicant, login: true },
+	{ path: '/fed/apply/:code/:fedcode', page: fedCases, view: 'apply', allow: isApplicant, login: true },
+	{ path: '/fed/cases/:id', page: fedCases, view: 'detail', allow: (u) => isApplicant(u) || caseReader(u), login: true },
+	{ path: '/fed/proxy', page: fedCases, view: 'proxy', allow: caseReader, login: true },
+	{ path: '/fed/proxy/new', page: fedCases, view: 'proxy_new', allow: (u) => hasRole('clerk', u), login: true },
 ];
 
 /* Route parameters are numbers, except a license identifier (GB/T 36904:
  * digits, capital letters and dots). */
-const PARAM_RE = { identifier: /^[0-9A-Za-z.]{10,80}$/, code: /^\d{6}$/ };
+const PARAM_RE = { identifier: /^[0-9A-Za-z.]{10,80}$/, code: /^\d{6}$/, fedcode: /^[0-9A-Za-z._-]{1,40}$/ };
 
 function parseHash() {
 	let raw = location.hash.replace(/^#/, '');
@@ -171,6 +192,7 @@ function renderHeader(path) {
 	const at = (p) => path === p || path.startsWith(`${p}/`);
 	const list = h('ul', { class: 'nav-list' });
 	list.append(navLink('#/', t('nav.hall'), path === '/' || at('/services')));
+	list.append(navLink('#/national', t('fedcat.nav'), at('/national') || at('/fed/services')));
 	const publicLinks = () => {
 		list.append(navLink('#/evaluation', t('nav.evaluation'), at('/evaluation') || at('/quality')));
 		list.append(navLink('#/complaints/new', t('nav.complaint'), at('/complaints')));
@@ -183,6 +205,7 @@ function renderHeader(path) {
 	} else {
 		if (isApplicant(u)) list.append(navLink('#/cases', t('nav.my_cases'), at('/cases')));
 		if (caseReader(u)) list.append(navLink('#/work', t('nav.inbox'), at('/work') || at('/cases')));
+		if (hasRole('clerk', u)) list.append(navLink('#/fed/proxy', t('xcase.nav_proxy'), at('/fed/proxy') || (at('/fed/cases') && !isApplicant(u))));
 		if (itemAdmin(u)) list.append(navLink('#/admin/items', t('nav.items'), at('/admin')));
 		if (hasRole('supervisor', u)) list.append(navLink('#/supervision', t('nav.supervision'), at('/supervision')));
 		if (isOfficial(u)) list.append(navLink('#/data/resources', t('nav.data'), at('/data')));

@@ -110,6 +110,7 @@ export function dataTabs(current) {
 	const tabs = [['resources', '#/data/resources']];
 	if (isDataOfficer(u)) tabs.push(['requests', '#/data/requests']);
 	tabs.push(['grants', '#/data/grants'], ['exchange', '#/data/exchange']);
+	tabs.push(['fed', '#/data/fed']);
 	if (keyManager(u)) tabs.push(['keys', '#/data/api-keys']);
 	if (isDataOfficer(u)) tabs.push(['access', '#/data/access']);
 	return h(

@@ -31,6 +31,7 @@ function psql(db, args) {
 	const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${PG}/${db}`, ...args], {
 		encoding: 'utf8',
 		timeout: 20000,
+		maxBuffer: 64 << 20,
 	});
 	if (r.error) throw r.error;
 	if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}`);
@@ -136,6 +137,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(dataDir, 'zhengtong.db'), query], {
 			encoding: 'utf8',
 			timeout: 10000,
+			maxBuffer: 64 << 20, /* whole tables are compared (the 1 MiB default is too small) */
 		});
 		if (r.error) throw r.error;
 		if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}`);

@@ -10,6 +10,7 @@ import { pageHead, pager, empty, problemText } from '../ui.js';
 import { deptNames } from '../catalog.js';
 import { currentUser } from '../app.js';
 import { deptText, resourceName, dataTabs } from '../sharing.js';
+import { remoteMark, fedNodes } from './fed-share-ui.js';
 
 /** "数据专员 冯超" or "system: 社保核验系统" -> a readable actor. */
 function byText(by) {
@@ -27,13 +28,15 @@ function purposeText(p) {
 async function mine() {
 	const u = currentUser();
 	const names = await deptNames();
+	/* this node's region, to mark reads by other provinces' departments */
+	const self = await fedNodes().then((n) => (n.self ? n.self.region : '')).catch(() => '');
 	const tbody = h('tbody');
 	const row = (a) =>
 		h(
 			'tr',
 			null,
 			h('td', { 'data-label': t('access.at') }, h('time', { datetime: a.at }, fmtDateTime(a.at))),
-			h('td', { 'data-label': t('access.dept') }, data(deptText(a.consumer, names))),
+			h('td', { 'data-label': t('access.dept') }, a.remote ? remoteMark(a.consumer.region, self) : null, a.remote ? ' ' : null, data(deptText(a.consumer, names))),
 			h('td', { 'data-label': t('access.by') }, byText(a.by)),
 			h('td', { 'data-label': t('access.resource') }, data(resourceName(a.resource)), a.resource && a.resource.code ? h('span', { class: 'case-no' }, ` ${a.resource.code}`) : null),
 			h('td', { 'data-label': t('access.purpose') }, purposeText(a.purpose)),

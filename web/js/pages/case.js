@@ -1,7 +1,10 @@
 // case.js - one case: state, deadline and timer, the form, materials (with
 // previews of images and PDFs from blob URLs), the full history; for the
 // applicant the supplement answered in place and the rating; for officials
-// the actions valid for the case's state and the official's roles.
+// the actions valid for the case's state and the official's roles. A
+// cross-region case (跨省通办) shows its mark and where it was received (at the
+// home node) or the other part of its joint application (at the receiving
+// node); its materials from another node are files kept there.
 
 import { h, data, hasCJK } from '../dom.js';
 import { t, tOr, fmtDate, fmtDateTime, fmtSize, deptName } from '../i18n.js';
@@ -12,6 +15,7 @@ import {
 } from '../ui.js';
 import { uploader } from './upload.js';
 import { currentUser, isApplicant, hasRole, onLeave, render as rerender } from '../app.js';
+import { caseCrossMark, nameIn } from './fed-cases-ui.js';
 
 /* ---- pieces ---- */
 
@@ -167,6 +171,20 @@ function verifiedView(m, i, labels) {
 	);
 }
 
+/* 跨省通办: the mark, and where the case was received (home node) or the
+ * joint application it is the local part of (receiving node). */
+function crossBanner(x) {
+	const lines = [];
+	if (x.part === 'local') {
+		lines.push(h('p', { class: 'xcase-where-line' }, h('span', { class: 'muted' }, t('xcase.joint_partner')), data(nameIn(x.home_name, x.home_name_en)), ' · ', h('a', { href: `#/fed/cases/${x.fed_case_id}`, id: 'xcase-whole' }, t('xcase.open_whole'), ' ', h('span', { class: 'case-no' }, x.ref))));
+	} else {
+		lines.push(h('p', { class: 'xcase-where-line' }, h('span', { class: 'muted' }, t('xcase.received_at')), data(nameIn(x.origin_name, x.origin_name_en)), ' · ', h('span', { class: 'muted' }, t('xcase.origin_ref')), h('span', { class: 'case-no' }, x.ref)));
+		if (x.checked) lines.push(h('p', { class: 'xcase-checked' }, h('span', { class: 'muted' }, t('xcase.checked_by')), data(x.checked.by || ''), x.checked.at ? [' · ', fmtDateTime(x.checked.at)] : null, x.checked.note ? [h('span', { 'aria-hidden': 'true' }, ' · '), data(x.checked.note, 'q')] : null));
+		lines.push(h('p', { class: 'hint' }, t('xcase.home_hint')));
+	}
+	return h('div', { class: 'xcase-banner', id: 'xcase-banner' }, caseCrossMark(x), lines);
+}
+
 /* Material previews: images inline, PDFs in an iframe, from blob URLs. */
 function materialsView(c, labels) {
 	const urls = [];
@@ -196,6 +214,8 @@ function materialsView(c, labels) {
 			}),
 		);
 		const filled = m.source === 'license' || m.source === 'share';
+		/* a file of the receiving node (跨省通办): named and digested here only */
+		const remote = typeof m.ref === 'string' && m.ref.startsWith('fed:');
 		return h(
 			'tr',
 			{ class: filled ? 'mat-filled' : undefined },
@@ -203,7 +223,7 @@ function materialsView(c, labels) {
 			h('td', { 'data-label': t('case.m_name') }, data(m.name)),
 			h('td', { 'data-label': t('case.m_type') }, filled ? sourceView(m) : h('span', null, tOr(`mime.${m.mime}`, m.mime), ' · ', fmtSize(m.size))),
 			h('td', { 'data-label': t('case.m_at') }, fmtDateTime(m.at)),
-			h('td', { 'data-label': t('case.m_view') }, filled ? verifiedView(m, i, labels) : btn),
+			h('td', { 'data-label': t('case.m_view') }, filled ? verifiedView(m, i, labels) : remote ? h('span', { class: 'xcase-remote-file' }, t('xcase.file_elsewhere'), ' ', h('code', { class: 'tag-code', title: m.file }, `SM3 ${m.file.slice(0, 12)}…`)) : btn),
 		);
 	});
 	if (!c.materials.length) return h('p', { class: 'muted' }, t('case.no_materials'));
@@ -478,6 +498,7 @@ export async function render({ params }) {
 		{ class: 'case' },
 		h('p', { class: 'breadcrumb' }, h('a', { href: official ? '#/work' : '#/cases' }, official ? t('nav.inbox') : t('nav.my_cases')), h('span', { 'aria-hidden': 'true' }, ' / '), c.case_no),
 		pageHead(title, { titleNode: h('span', null, data(c.item.name)), sub: h('span', null, t('case.no'), t('common.colon'), h('span', { class: 'case-no' }, c.case_no)) }),
+		c.cross ? crossBanner(c.cross) : null,
 		status,
 		blocks,
 		section(t('case.details'), facts),

@@ -11,6 +11,8 @@ import { field, pageHead, section, dl, pager, empty, problemText, showErrors, cl
 import { deptNames } from '../catalog.js';
 import { currentUser, go, render as rerender } from '../app.js';
 import { REQUEST_STATUSES, requestBadge, dueView, deptText, resourceName, dataTabs, dayText, fieldList, sensitivityBadge } from '../sharing.js';
+import { incomingRow, incomingTable } from './fed-share-incoming.js';
+import { fedNodes } from './fed-share-ui.js';
 
 const SIDES = ['incoming', 'outgoing'];
 
@@ -64,10 +66,25 @@ async function listView(query) {
 	} catch (e) {
 		body = h('p', { class: 'error-text', role: 'alert' }, problemText(e));
 	}
+	/* Requests of other nodes' departments, marked 跨省 · <region> (fed-share-incoming.js). */
+	let remote = null;
+	if (side === 'incoming') {
+		try {
+			const rr = await api('GET', '/fed/share/incoming', null, { query: { status, limit: 20 } });
+			const self = await fedNodes().then((n) => (n.self ? n.self.region : '')).catch(() => '');
+			if (rr.items.length) {
+				const { table, tbody } = incomingTable(t('xs.remote_requests'));
+				rr.items.forEach((x) => tbody.append(incomingRow(x, self)));
+				remote = section(t('xs.remote_requests'), h('p', { class: 'hint' }, t('xs.remote_requests_hint')), table, rr.next ? h('p', null, h('a', { href: '#/data/fed/incoming' }, t('common.more'))) : null);
+			}
+		} catch {
+			/* a node without federation shows local requests only */
+		}
+	}
 	const title = t('req.title');
 	return {
 		title,
-		node: h('div', { class: 'requests' }, pageHead(title, { sub: t(`req.sub_${side}`), actions: linkButton('#/data/resources', t('req.find_resource'), 'btn btn-secondary') }), dataTabs('requests'), tabs, filter, body),
+		node: h('div', { class: 'requests' }, pageHead(title, { sub: t(`req.sub_${side}`), actions: linkButton('#/data/resources', t('req.find_resource'), 'btn btn-secondary') }), dataTabs('requests'), tabs, filter, body, remote),
 	};
 }
 

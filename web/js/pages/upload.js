@@ -13,7 +13,7 @@ export const ACCEPT = '.pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,imag
  * uploader({id, label, required, hint: [..]}) -> {el, file(), uploading(), reset()}
  * The control's id is `id`; its error slot `${id}-error` (see ui.setFieldError).
  */
-export function uploader({ id, label, required, hint = [] }) {
+export function uploader({ id, label, required, hint = [], path = '/files' }) {
 	let result = null;
 	let busyNow = false;
 	const statusId = `${id}-status`;
@@ -79,7 +79,7 @@ export function uploader({ id, label, required, hint = [] }) {
 				const p = Math.round((loaded / total) * 100);
 				bar.value = p;
 				pct.textContent = `${p}%`;
-			});
+			}, path);
 			bar.value = 100;
 			pct.textContent = '100%';
 			result = { id: r.id, size: r.size, mime: r.mime, name: f.name };
