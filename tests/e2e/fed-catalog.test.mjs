@@ -138,6 +138,10 @@ test("a remote item's guide, with its origin marked, in Chinese and English", as
 	assert.match(origin, /贵阳市政务服务节点/);
 	const materials = await page.$$eval('.fedcat-guide table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
 	assert.deepEqual(materials, own.materials.map((m) => m.name));
+	/* 跨省通办: the way to apply from 广东 for 贵阳's item. */
+	const apply = page.locator('#fedcat-origin a.btn-primary');
+	assert.equal(await apply.getAttribute('href'), '#/fed/apply/520100/520100-GA-XK-101');
+	assert.equal(await apply.textContent(), '申请跨省通办（在本地提交，由办理地审批）');
 	await shot(page, 'fed-catalog-guide');
 	await axe(page, 'remote guide');
 	expectNoErrors(page);

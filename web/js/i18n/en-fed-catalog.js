@@ -30,6 +30,7 @@ export default {
 	'fedcat.remote_notice': 'This item is provided by {node}, region {region}.',
 	'fedcat.remote_hint': 'This guide is read-only. To apply from elsewhere, use a cross-province mode the item supports, or apply at a local service window as the guide says.',
 	'fedcat.local_hint': 'This item is handled in this region; you can apply online.',
+	'fedcat.remote_apply': 'Apply from here (cross-region: decided where the item belongs)',
 	'fedcat.local_apply': 'Apply here',
 	'problem.hub_unreachable': 'The national platform cannot be reached right now. Try again later, or search this region.',
 	'problem.node_unreachable': 'The service node of that region cannot be reached right now. Try again later.',

@@ -30,6 +30,7 @@ export default {
 	'fedcat.remote_notice': '本事项由{node}提供，所属地区：{region}。',
 	'fedcat.remote_hint': '本页为只读办事指南。异地办理请选择事项支持的跨省通办方式，或按指南到当地窗口办理。',
 	'fedcat.local_hint': '本事项由本地区办理，可直接在线申请。',
+	'fedcat.remote_apply': '申请跨省通办（在本地提交，由办理地审批）',
 	'fedcat.local_apply': '前往办理',
 	'problem.hub_unreachable': '暂时无法连接国家政务服务平台，请稍后再试，或改为检索本地区。',
 	'problem.node_unreachable': '暂时无法连接该地区的政务服务节点，请稍后再试。',

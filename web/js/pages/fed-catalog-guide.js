@@ -51,6 +51,10 @@ export async function render({ params }) {
 		h('p', null, h('span', { class: 'badge tone-info' }, t(o.local ? 'fedcat.local_badge' : 'fedcat.remote_badge')), ' ', ...tx('fedcat.remote_notice', { node: o.node_name || o.region, region: where })),
 		h('p', null, t(o.local ? 'fedcat.local_hint' : 'fedcat.remote_hint')),
 		o.local && it.id ? h('div', { class: 'btn-row' }, linkButton(`#/services/${it.id}`, t('fedcat.local_apply'), 'btn btn-primary')) : null,
+		/* 跨省通办: apply here for the other node's item (全程网办 or 多地联办). */
+		!o.local && (it.cross_modes || []).some((c) => c === 'full_online' || c === 'multi_site')
+			? h('div', { class: 'btn-row' }, linkButton(`#/fed/apply/${o.region}/${encodeURIComponent(it.code)}`, t('fedcat.remote_apply'), 'btn btn-primary'))
+			: null,
 	);
 	const node = h(
 		'div',
