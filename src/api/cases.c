@@ -111,18 +111,8 @@ h_cases_list(struct req *r)
 	int64_t v;
 
 	memset(&q, 0, sizeof(q));
-	q.state = q_str(r, "state", 20);
-	q.timer = q_str(r, "timer", 10);
-	int ok = q.state == NULL;
-	for (int i = 0; !ok && states[i]; i++)
-		ok = strcmp(states[i], q.state) == 0;
-	if (!ok)
-		req_field_error(r, "state", "enum", "unknown state");
-	ok = q.timer == NULL;
-	for (int i = 0; !ok && timers[i]; i++)
-		ok = strcmp(timers[i], q.timer) == 0;
-	if (!ok)
-		req_field_error(r, "timer", "enum", "normal, warning, overdue, paused or closed");
+	q.state = q_enum(r, "state", states, NULL);
+	q.timer = q_enum(r, "timer", timers, NULL);
 	if (q_int(r, "limit", 1, 100, 20, &v) == 0)
 		q.limit = (int)v;
 	q.cursor = q_str(r, "cursor", 100);

@@ -190,18 +190,8 @@ h_fed_cases_list(struct req *r)
 	int64_t v;
 
 	memset(&q, 0, sizeof(q));
-	q.state = q_str(r, "state", 24);
-	q.mode = q_str(r, "mode", 16);
-	int ok = q.state == NULL;
-	for (int i = 0; !ok && states[i]; i++)
-		ok = strcmp(states[i], q.state) == 0;
-	if (!ok)
-		req_field_error(r, "state", "enum", "unknown state");
-	ok = q.mode == NULL;
-	for (int i = 0; !ok && modes[i]; i++)
-		ok = strcmp(modes[i], q.mode) == 0;
-	if (!ok)
-		req_field_error(r, "mode", "enum", "full_online, proxy or joint");
+	q.state = q_enum(r, "state", states, NULL);
+	q.mode = q_enum(r, "mode", modes, NULL);
 	if (q_int(r, "limit", 1, 100, 20, &v) == 0)
 		q.limit = (int)v;
 	q.cursor = q_str(r, "cursor", 100);

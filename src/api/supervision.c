@@ -20,26 +20,11 @@ static const char *const statuses[] = {"open", "closed", NULL};
 static const char *const scopes[] = {"dept", "region", NULL};
 static const char *const abouts[] = {"item", "case", "department", NULL};
 
-/* A query-string enum: its index, -1 when absent (or with a field error
- * when not among allowed). */
-static int
-q_enum(struct req *r, const char *key, const char *const *allowed, const char *list)
-{
-	const char *s = q_str(r, key, 16);
-
-	if (s == NULL)
-		return -1;
-	for (int i = 0; allowed[i]; i++)
-		if (strcmp(allowed[i], s) == 0)
-			return i;
-	req_field_error(r, key, "enum", "%s", list);
-	return -1;
-}
-
 static enum supervise_scope
 q_scope(struct req *r)
 {
-	return q_enum(r, "scope", scopes, "dept or region") == 1 ? SCOPE_REGION : SCOPE_DEPT;
+	const char *sc = q_enum(r, "scope", scopes, NULL);
+	return sc && strcmp(sc, "region") == 0 ? SCOPE_REGION : SCOPE_DEPT;
 }
 
 void
@@ -47,9 +32,8 @@ h_supervision_list(struct req *r)
 {
 	struct zt_err err;
 	int64_t limit;
-	int st = q_enum(r, "status", statuses, "open or closed");
-	int kind =
-	    q_enum(r, "kind", kinds, "overdue, bad_rating, complaint, share_overdue or escalated");
+	const char *st = q_enum(r, "status", statuses, NULL);
+	const char *kind = q_enum(r, "kind", kinds, NULL);
 	enum supervise_scope scope = q_scope(r);
 
 	q_int(r, "limit", 1, 100, 50, &limit);
@@ -57,8 +41,8 @@ h_supervision_list(struct req *r)
 	if (reply_if_invalid(r))
 		return;
 	err_clear(&err);
-	json_t *o = supervise_list_json(req_db(r), &r->who, scope, st < 0 ? NULL : statuses[st],
-					kind < 0 ? NULL : kinds[kind], (int)limit, cursor, &err);
+	json_t *o =
+	    supervise_list_json(req_db(r), &r->who, scope, st, kind, (int)limit, cursor, &err);
 	if (o == NULL) {
 		reply_err(r, &err);
 		return;
@@ -202,7 +186,7 @@ h_complaints_public(struct req *r)
 {
 	struct zt_err err;
 	int64_t limit, dept;
-	int st = q_enum(r, "status", statuses, "open or closed");
+	const char *st = q_enum(r, "status", statuses, NULL);
 
 	q_int(r, "dept_id", 1, INT64_MAX, 0, &dept);
 	q_int(r, "limit", 1, 100, 20, &limit);
@@ -210,8 +194,7 @@ h_complaints_public(struct req *r)
 	if (reply_if_invalid(r))
 		return;
 	err_clear(&err);
-	json_t *o = complaint_public_list_json(req_db(r), dept, st < 0 ? NULL : statuses[st],
-					       (int)limit, cursor, &err);
+	json_t *o = complaint_public_list_json(req_db(r), dept, st, (int)limit, cursor, &err);
 	if (o == NULL) {
 		reply_err(r, &err);
 		return;

@@ -51,8 +51,8 @@ array_text(const char *text)
 /* Steps s, whose rows come newest first keyed by the id in column 0,
  * rendering at most limit of them with row_fn, and resets it. The page
  * {items, next}, or NULL on error. */
-static json_t *
-page_rows(db_stmt *s, int limit, json_t *(*row_fn)(db_stmt *s), struct zt_err *err)
+json_t *
+share_page_rows(db_stmt *s, int limit, json_t *(*row_fn)(db_stmt *s), struct zt_err *err)
 {
 	json_t *items = json_array();
 	int64_t last = 0;
@@ -965,7 +965,7 @@ share_key_list_json(db_conn *c, const struct principal *by, int limit, const cha
 	db_bind_int(s, 1, by->dept_id);
 	db_bind_int(s, 2, before);
 	db_bind_int(s, 3, limit + 1);
-	return page_rows(s, limit, key_json, err);
+	return share_page_rows(s, limit, key_json, err);
 }
 
 struct revoke_job {
@@ -1315,7 +1315,7 @@ dept_page(db_conn *c, const char *sql, const struct principal *by, const char *s
 	db_bind_text(s, 2, status);
 	db_bind_int(s, 3, before);
 	db_bind_int(s, 4, limit + 1);
-	return page_rows(s, limit, row_fn, err);
+	return share_page_rows(s, limit, row_fn, err);
 }
 
 /* The one row of sql (?1 = id) rendered by row_fn when by may see it (may
@@ -1827,7 +1827,7 @@ share_access_list_json(db_conn *c, const struct principal *by, const char *side,
 	db_bind_int(s, 3, grant_id);
 	db_bind_int(s, 4, before);
 	db_bind_int(s, 5, limit + 1);
-	return page_rows(s, limit, access_json, err);
+	return share_page_rows(s, limit, access_json, err);
 }
 
 /* ==== escalation ==== */

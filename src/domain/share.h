@@ -172,4 +172,9 @@ json_t *share_access_list_json(db_conn *c, const struct principal *by, const cha
  * negative error. Called by the SLA sweep (sla.c). */
 int share_escalate_overdue(db_conn *c, int max, int *found, struct zt_err *err);
 
+/* Steps s, whose rows come newest first keyed by the id in column 0,
+ * rendering at most limit of them with row_fn, and resets it: the keyset
+ * page {items, next}, or NULL on error. */
+json_t *share_page_rows(db_stmt *s, int limit, json_t *(*row_fn)(db_stmt *s), struct zt_err *err);
+
 #endif

@@ -983,7 +983,9 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 	json_object_set_new(o, "local_case", local);
 	if (json_is_object(local)) {
 		const char *ls = json_string_value(json_object_get(local, "state"));
-		json_object_set_new(o, "overall", json_string(overall(ls, f.state)));
+		json_object_set_new(
+		    o, "overall",
+		    json_string(overall(ls, json_string_value(json_object_get(o, "state")))));
 	} else
 		json_object_set_new(o, "overall", json_null());
 
@@ -1020,11 +1022,14 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 	int clerk = official && (by->roles & ROLE_CLERK) && strcmp(f.mode, "proxy") == 0 &&
 		    f.dept_id == by->dept_id;
 	int proxy = strcmp(f.mode, "proxy") == 0;
-	int supplement = strcmp(f.state, "needs_supplement") == 0;
+	/* The state shown (read by the query above, which may be newer than
+	 * f's when a message arrived in between): what may be done follows it. */
+	const char *st = json_string_value(json_object_get(o, "state"));
+	int supplement = strcmp(st, "needs_supplement") == 0;
 	json_object_set_new(o, "can",
 			    json_pack("{s:b, s:b, s:b}", "review",
-				      clerk && strcmp(f.state, "received") == 0, "deliver",
-				      clerk && strcmp(f.state, "approved") == 0, "resubmit",
+				      clerk && strcmp(st, "received") == 0, "deliver",
+				      clerk && strcmp(st, "approved") == 0, "resubmit",
 				      supplement && (proxy ? clerk : !official)));
 	return o;
 }

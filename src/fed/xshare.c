@@ -102,30 +102,6 @@ xs_page_before(const char *cursor, int64_t *before, struct zt_err *err)
 	return cursor_id(cursor, before, err);
 }
 
-/* Steps s (rows newest first, id in column 0) into a page rendered by fn. */
-json_t *
-xs_page(db_stmt *s, int limit, json_t *(*fn)(db_stmt *s), struct zt_err *err)
-{
-	json_t *items = json_array();
-	int64_t last = 0;
-	int rc, n = 0, more = 0;
-
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		if (n++ == limit) {
-			more = 1;
-			break;
-		}
-		last = db_col_int(s, 0);
-		json_array_append_new(items, fn(s));
-	}
-	db_reset(s);
-	if (rc < 0) {
-		json_decref(items);
-		return NULL;
-	}
-	return page_json_id(items, more, last);
-}
-
 /* A valid region code: six digits. */
 static int
 code_ok(const char *s)
@@ -493,7 +469,7 @@ xshare_request_list_json(db_conn *c, const struct principal *by, const char *kin
 	db_bind_text(s, 3, state);
 	db_bind_int(s, 4, before);
 	db_bind_int(s, 5, limit + 1);
-	return xs_page(s, limit, out_json, err);
+	return share_page_rows(s, limit, out_json, err);
 }
 
 json_t *
@@ -997,7 +973,7 @@ xshare_incoming_list_json(db_conn *c, const struct principal *by, const char *ki
 	db_bind_text(s, 3, status);
 	db_bind_int(s, 4, before);
 	db_bind_int(s, 5, limit + 1);
-	return xs_page(s, limit, in_json, err);
+	return share_page_rows(s, limit, in_json, err);
 }
 
 json_t *
@@ -1700,5 +1676,5 @@ xshare_access_list_json(db_conn *c, const struct principal *by, const char *side
 	db_bind_int(s, 1, by->dept_id);
 	db_bind_int(s, 2, before);
 	db_bind_int(s, 3, limit + 1);
-	return xs_page(s, limit, provider ? served_json : access_json, err);
+	return share_page_rows(s, limit, provider ? served_json : access_json, err);
 }

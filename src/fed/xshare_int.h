@@ -32,7 +32,6 @@ const char *xs_problem_reason(json_t *j);
 
 /* Keyset paging newest first by id (column 0). */
 int xs_page_before(const char *cursor, int64_t *before, struct zt_err *err);
-json_t *xs_page(db_stmt *s, int limit, json_t *(*fn)(db_stmt *s), struct zt_err *err);
 
 /* An approved request or subscription of another node (the provider's
  * fed_share_incoming row), as fetch and feed check it. */

@@ -292,3 +292,24 @@ q_str(struct req *r, const char *key, long maxlen)
 	}
 	return s;
 }
+
+/* A query-string enum; its value, the default when absent, NULL (with a
+ * field error) when not among allowed. */
+const char *
+q_enum(struct req *r, const char *key, const char *const *allowed, const char *dflt)
+{
+	const char *s = q_str(r, key, 20);
+
+	if (s == NULL)
+		return req_query(r, key) && *req_query(r, key) ? NULL : dflt;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(allowed[i], s) == 0)
+			return allowed[i];
+	char list[128] = "";
+	for (int i = 0; allowed[i]; i++) {
+		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, allowed[i], sizeof(list) - strlen(list) - 1);
+	}
+	req_field_error(r, key, "enum", "must be one of: %s", list);
+	return NULL;
+}

@@ -47,5 +47,8 @@ int v_enum(struct req *r, json_t *obj, const char *field, int required, const ch
 int q_int(struct req *r, const char *key, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* Query-string text up to maxlen characters, NULL when absent or bad. */
 const char *q_str(struct req *r, const char *key, long maxlen);
+/* A query-string enum: its value, dflt when absent, NULL (with a field
+ * error listing the allowed values) when not among allowed. */
+const char *q_enum(struct req *r, const char *key, const char *const *allowed, const char *dflt);
 
 #endif
