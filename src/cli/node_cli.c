@@ -19,6 +19,8 @@
 
 struct node_opts {
 	struct node_in in;
+	const char *parent_url; /* init --parent URL */
+	char parent_found[8];
 	const char *key_file;
 	int updated; /* init: the node was already initialised */
 };
@@ -54,6 +56,8 @@ parse(const char *cmd, int argc, char **argv, int with_key, struct node_opts *o)
 			slot = &o->in.url;
 		else if (strcmp(a, "--parent-region") == 0)
 			slot = &o->in.parent;
+		else if (strcmp(a, "--parent") == 0 && !with_key)
+			slot = &o->parent_url;
 		else if (strcmp(a, "--key") == 0 && with_key)
 			slot = &o->key_file;
 		if (slot == NULL) {
@@ -125,6 +129,40 @@ show(const char *cmd, int initialised_only)
 	return 0;
 }
 
+/* GET URL/api/v1/fed/nodes: the region of the node at url (its "self"). */
+static int
+parent_region_of(const char *url, char out[8])
+{
+	char full[NODE_URL_MAX + 32];
+	struct fed_reply r;
+	struct zt_err err;
+
+	size_t n = strlen(url);
+	snprintf(full, sizeof(full), "%.*s/api/v1/fed/nodes",
+		 (int)(n > 0 && url[n - 1] == '/' ? n - 1 : n), url);
+	err_clear(&err);
+	int rc = fed_get_plain(full, &r, &err);
+	if (rc < 0) {
+		fprintf(stderr, "node init: parent: %s\n", err.msg);
+		fed_reply_free(&r);
+		return -1;
+	}
+	json_t *j = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, NULL);
+	const char *region =
+	    json_string_value(json_object_get(json_object_get(j, "self"), "region"));
+	rc = 0;
+	if (r.status != 200 || region == NULL || strlen(region) != 6) {
+		fprintf(stderr,
+			"node init: parent: %s is not an initialised Zhengtong node (HTTP %ld)\n",
+			url, r.status);
+		rc = -1;
+	} else
+		memcpy(out, region, 7);
+	json_decref(j);
+	fed_reply_free(&r);
+	return rc;
+}
+
 static int
 cmd_init(int argc, char **argv)
 {
@@ -138,8 +176,26 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "node init: --region and --name are required\n");
 		return usage();
 	}
+	if (o.parent_url && o.in.parent) {
+		fprintf(stderr, "node init: give --parent URL or --parent-region CODE, not both\n");
+		return usage();
+	}
+	if (o.parent_url && !node_url_valid(o.parent_url)) {
+		fprintf(stderr, "node init: parent: not an http(s)://host[:port] address: %s\n",
+			o.parent_url);
+		return 1;
+	}
 	if (cli_setup(0) < 0)
 		return 1;
+	if (o.parent_url) {
+		/* The parent's region, from its public identity. Trust does not come
+		 * from this answer: messages are checked against the hub's registry. */
+		if (parent_region_of(o.parent_url, o.parent_found) < 0) {
+			cli_teardown();
+			return 1;
+		}
+		o.in.parent = o.parent_found;
+	}
 	err_clear(&err);
 	rc = db_write(job_init, &o, &err);
 	if (rc < 0) {

@@ -4,7 +4,8 @@
 #define ZT_NODE_CLI_H
 
 #define CLI_NODE_USAGE                                                                             \
-	"zhengtong node init --region CODE --name NAME [--url URL] [--parent-region CODE]\n"       \
+	"zhengtong node init --region CODE --name NAME [--url URL]\n"                            \
+	"                     [--parent URL | --parent-region CODE]\n"       \
 	"  zhengtong node show\n"                                                                  \
 	"  zhengtong node add --region CODE --name NAME --url URL --key FILE.pem\n"                \
 	"                     [--parent-region CODE] [--config FILE]\n"                          \
@@ -16,7 +17,8 @@
 	"and registers its SM2 key (node.key) under the region in the registry of nodes.\n"        \
 	"Prints the identity with the key id and the public key's SM3 fingerprint. Run again\n"    \
 	"with the same region it updates the name, URL and parent; a node's region cannot\n"       \
-	"change. URL: http(s)://host[:port].\n"                                                    \
+	"change. URL: http(s)://host[:port]. --parent URL asks the parent node at that address\n" \
+	"for its region (trust still comes from the hub's registry).\n"                                                    \
 	"show: prints the identity; exit 1 when the node is not initialised.\n"                    \
 	"add: registers (or updates) a peer node with its public key (PEM) in this node's\n"       \
 	"registry, so that its signed messages are accepted. Registering the national hub\n"     \

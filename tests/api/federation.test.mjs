@@ -105,6 +105,10 @@ describe('federation plumbing', () => {
 			['520000', '000000', 'active'],
 		]);
 		assert.ok(payload.expires_at > payload.issued_at);
+		/* node init --parent URL: an address that answers nothing is named. */
+		const bad = gz.cli(['node', 'init', '--region', '520000', '--name', REGIONS.gz.name, '--url', gz.url, '--parent', 'http://127.0.0.1:9']);
+		assert.equal(bad.code, 1);
+		assert.match(bad.stderr, /^node init: parent: http:\/\/127\.0\.0\.1:9\/api\/v1\/fed\/nodes: /);
 		/* Only the hub serves it. */
 		const notHub = await gz.call('GET', '/api/v1/fed/registry');
 		assert.equal(notHub.status, 404);

@@ -57,7 +57,7 @@ export async function waitFor(fn, { timeout = 20000, interval = 100, what = 'con
  * parent, prefix, keyFile (its public key PEM, written in its data dir),
  * call(method, path, opts) and token(login) (cached sign-in).
  */
-export async function startFedNode({ region, name, parent = null, prefix = null, env = {} }) {
+export async function startFedNode({ region, name, parent = null, parentUrl = null, prefix = null, env = {} }) {
 	const node = await startNode({ init: ['init', '--no-demo'], env: { ...FED_ENV, ...env } });
 	/* Keep the port across restarts: the address is registered. */
 	node.env.ZT_LISTEN = node.url.replace('http://', '');
@@ -66,7 +66,9 @@ export async function startFedNode({ region, name, parent = null, prefix = null,
 	node.parent = parent;
 	node.prefix = prefix;
 	const args = ['node', 'init', '--region', region, '--name', name, '--url', node.url];
-	if (parent) args.push('--parent-region', parent);
+	/* --parent URL asks the parent node for its region; --parent-region names it. */
+	if (parentUrl) args.push('--parent', parentUrl);
+	else if (parent) args.push('--parent-region', parent);
 	must(node.cli(args), `node init ${region}`);
 	const key = must(node.cli(['node', 'key']), 'node key').stdout;
 	node.keyFile = join(node.dataDir, `node-${region}.pub.pem`);
@@ -98,7 +100,11 @@ export function addPeer(node, peer) {
 export async function startFederation({ which = ['gz', 'gy', 'gd'], env = {} } = {}) {
 	const fed = { nodes: [] };
 	fed.hub = await startFedNode({ ...REGIONS.hub, env });
-	for (const k of which) fed[k] = await startFedNode({ ...REGIONS[k], env });
+	for (const k of which) {
+		/* A city names its parent by address when the parent runs already. */
+		const up = Object.keys(REGIONS).find((p) => REGIONS[p].region === REGIONS[k].parent && fed[p] && p !== 'hub');
+		fed[k] = await startFedNode({ ...REGIONS[k], parentUrl: up ? fed[up].url : null, env });
+	}
 	const members = which.map((k) => fed[k]);
 	for (const n of members) addPeer(fed.hub, n);
 	for (const n of members) {
