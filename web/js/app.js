@@ -30,6 +30,7 @@ import * as fedCatalogGuide from './pages/fed-catalog-guide.js';
 import * as fedCases from './pages/fed-cases.js';
 import * as fedShare from './pages/fed-share.js';
 import * as fedShareIn from './pages/fed-share-incoming.js';
+import * as fedAdmin from './pages/fed-admin.js';
 
 /* ---- who is signed in ---- */
 
@@ -88,6 +89,7 @@ const routes = [
 	{ path: '/admin/items', page: items, view: 'list', allow: itemAdmin, login: true },
 	{ path: '/admin/items/new', page: items, view: 'edit', allow: itemAdmin, login: true },
 	{ path: '/admin/items/:id', page: items, view: 'edit', allow: itemAdmin, login: true },
+	{ path: '/admin/federation', page: fedAdmin, allow: (u) => hasRole('sysadmin', u), login: true },
 	{ path: '/supervision', page: supervision, allow: (u) => hasRole('supervisor', u), login: true },
 	{ path: '/data/resources', page: resources, view: 'list', allow: isOfficial, login: true },
 	{ path: '/data/resources/new', page: resources, view: 'new', allow: (u) => hasRole('data_officer', u), login: true },
@@ -206,7 +208,8 @@ function renderHeader(path) {
 		if (isApplicant(u)) list.append(navLink('#/cases', t('nav.my_cases'), at('/cases')));
 		if (caseReader(u)) list.append(navLink('#/work', t('nav.inbox'), at('/work') || at('/cases')));
 		if (hasRole('clerk', u)) list.append(navLink('#/fed/proxy', t('xcase.nav_proxy'), at('/fed/proxy') || (at('/fed/cases') && !isApplicant(u))));
-		if (itemAdmin(u)) list.append(navLink('#/admin/items', t('nav.items'), at('/admin')));
+		if (itemAdmin(u)) list.append(navLink('#/admin/items', t('nav.items'), at('/admin') && !at('/admin/federation')));
+		if (hasRole('sysadmin', u)) list.append(navLink('#/admin/federation', t('fedadm.nav'), at('/admin/federation')));
 		if (hasRole('supervisor', u)) list.append(navLink('#/supervision', t('nav.supervision'), at('/supervision')));
 		if (isOfficial(u)) list.append(navLink('#/data/resources', t('nav.data'), at('/data')));
 		if (isApplicant(u)) {

@@ -6,6 +6,7 @@ import evaluation from './en-eval.js';
 import fedCatalog from './en-fed-catalog.js';
 import fedCases from './en-fed-cases.js';
 import fedShare from './en-fed-share.js';
+import fedAdmin from './en-fed-admin.js';
 
 export default {
 	'app.name': 'Zhengtong',
@@ -631,4 +632,5 @@ export default {
 	...fedCatalog,
 	...fedCases,
 	...fedShare,
+	...fedAdmin,
 };

@@ -4,6 +4,7 @@ import evaluation from './zh-eval.js';
 import fedCatalog from './zh-fed-catalog.js';
 import fedCases from './zh-fed-cases.js';
 import fedShare from './zh-fed-share.js';
+import fedAdmin from './zh-fed-admin.js';
 
 export default {
 	'app.name': '政通',
@@ -629,4 +630,5 @@ export default {
 	...fedCatalog,
 	...fedCases,
 	...fedShare,
+	...fedAdmin,
 };
