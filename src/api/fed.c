@@ -36,8 +36,9 @@ fed_req_verify(struct req *r, struct envelope *e)
 		return -1;
 	}
 	if ((rc = envelope_parse(get_header, r, e, &err)) == 0)
-		rc = envelope_verify(req_db(r), e, r->method, r->path, r->body.data ? r->body.data : "",
-				     r->body.len, clock_now(), ENVELOPE_DEFAULT_SKEW, &err);
+		rc = envelope_verify(req_db(r), e, r->method, r->path,
+				     r->body.data ? r->body.data : "", r->body.len, clock_now(),
+				     ENVELOPE_DEFAULT_SKEW, &err);
 	if (rc == 0)
 		return 0;
 	if (rc == ZT_EUNAUTH || rc == ZT_EINVAL)
@@ -69,8 +70,8 @@ h_fed_inbox(struct req *r)
 	if (rc < 0) {
 		json_decref(answer);
 		if (rc != ZT_ECONFLICT || strcmp(err.reason, "replayed") != 0)
-			log_warn("federation: message %s (%s) from %s not applied: %s", e.message_id,
-				 type, e.sender, err.msg);
+			log_warn("federation: message %s (%s) from %s not applied: %s",
+				 e.message_id, type, e.sender, err.msg);
 		reply_err(r, &err);
 		return;
 	}
@@ -117,11 +118,11 @@ h_fed_nodes(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	json_object_set_new(o, "self", rc == 0 ? json_null()
-					       : json_pack("{s:s, s:s, s:s, s:s?}", "region",
-							   id.region, "name", id.name, "region_name",
-							   id.region_name, "parent_region",
-							   id.parent[0] ? id.parent : NULL));
+	json_object_set_new(o, "self",
+			    rc == 0 ? json_null()
+				    : json_pack("{s:s, s:s, s:s, s:s?}", "region", id.region,
+						"name", id.name, "region_name", id.region_name,
+						"parent_region", id.parent[0] ? id.parent : NULL));
 	reply_json(r, 200, o);
 }
 

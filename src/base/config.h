@@ -27,11 +27,11 @@ struct config {
 	int login_window;	/* login_window = 900 seconds */
 	char log_level[16];	/* log_level = info */
 	int fed_interval_ms;	/* fed_interval_ms = 2000: federation sender and pollers */
-	int fed_registry_ttl;	/* fed_registry_ttl = 86400 s: how long a signed registry is valid */
+	int fed_registry_ttl; /* fed_registry_ttl = 86400 s: how long a signed registry is valid */
 	int fed_registry_refresh; /* fed_registry_refresh = 300 s between registry fetches */
-	int fed_retry_max;	/* fed_retry_max = 300 s: longest back-off between deliveries */
-	int fed_timeout;	/* fed_timeout = 10 s per node-to-node HTTP call */
-	int complaint_days;	/* complaint_days = 5 working days to answer a complaint */
+	int fed_retry_max;	  /* fed_retry_max = 300 s: longest back-off between deliveries */
+	int fed_timeout;	  /* fed_timeout = 10 s per node-to-node HTTP call */
+	int complaint_days;	  /* complaint_days = 5 working days to answer a complaint */
 	/* eval_weights = coverage:1,guide:1,maturity:1,channels:1,effectiveness:1 */
 	char eval_weights[256];
 	/* eval_bands = very_high:90,high:80,medium:60,low:0 (grade: lowest minimum met) */

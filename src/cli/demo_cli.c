@@ -194,4 +194,3 @@ cli_demo_province(int argc, char **argv)
 	demo_province_print(stdout, &out);
 	return 0;
 }
-

@@ -103,8 +103,8 @@ join_url(const char *base, const char *path, char *out, size_t cap)
 }
 
 static int
-perform(const char *url, const char *method, struct curl_slist *headers, const void *body,
-	size_t n, struct fed_reply *out, struct zt_err *err)
+perform(const char *url, const char *method, struct curl_slist *headers, const void *body, size_t n,
+	struct fed_reply *out, struct zt_err *err)
 {
 	fed_client_init();
 	CURL *h = curl_easy_init();
@@ -152,7 +152,8 @@ fed_request(const char *base_url, const char *method, const char *path, const ch
 	if (self[0] == '\0')
 		return err_set(err, ZT_EUNAVAIL, "", "not_initialised",
 			       "this node has no federation identity (zhengtong node init)");
-	if ((rc = envelope_sign_id(method, path, body ? body : "", n, self, message_id, &e, err)) < 0)
+	if ((rc = envelope_sign_id(method, path, body ? body : "", n, self, message_id, &e, err)) <
+	    0)
 		return rc;
 	envelope_each_header(&e, add_header, &h);
 	if (n > 0)

@@ -36,9 +36,8 @@ int fed_node_url(db_conn *c, const char *region, char *url, size_t cap, struct z
  * as this node with message_id (NULL: a fresh one). Fills *out (the caller
  * frees it with fed_reply_free) whatever the status; returns 0 when an
  * answer arrived, ZT_EUNAVAIL (reason unreachable) when none did. */
-int fed_request(const char *base_url, const char *method, const char *path,
-		const char *message_id, const void *body, size_t n, struct fed_reply *out,
-		struct zt_err *err);
+int fed_request(const char *base_url, const char *method, const char *path, const char *message_id,
+		const void *body, size_t n, struct fed_reply *out, struct zt_err *err);
 
 /* An unsigned GET of a full URL (the hub's registry, which carries its own
  * signature). */
@@ -50,8 +49,8 @@ int fed_get_plain(const char *url, struct fed_reply *out, struct zt_err *err);
  * the HTTP status. Returns 0 when an answer arrived; ZT_ENOTFOUND (reason
  * unknown_node) when the region has no active node; ZT_EUNAVAIL when the
  * node did not answer. */
-int fed_call(const char *region, const char *method, const char *path, json_t *body,
-	     long *status, json_t **answer, struct zt_err *err);
+int fed_call(const char *region, const char *method, const char *path, json_t *body, long *status,
+	     json_t **answer, struct zt_err *err);
 
 void fed_reply_free(struct fed_reply *r);
 

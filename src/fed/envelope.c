@@ -310,11 +310,12 @@ envelope_verify(db_conn *c, const struct envelope *e, const char *method, const 
 	if ((rc = check_fields(e, err)) < 0)
 		return rc;
 
-	db_stmt *s = db_prepare(
-	    c, "SELECT n.key_id, n.public_key, n.status, n.source, m.value FROM fed_nodes n"
-		 " LEFT JOIN node_meta m ON m.key = 'fed_registry_expires'"
-		 " WHERE n.region_code = ?1",
-	    err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT n.key_id, n.public_key, n.status, n.source, m.value FROM fed_nodes n"
+		       " LEFT JOIN node_meta m ON m.key = 'fed_registry_expires'"
+		       " WHERE n.region_code = ?1",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, e->sender);

@@ -8,7 +8,7 @@
 
 const struct inbox_type inbox_types[] = {
     {"fed.ping", ping_apply},
-    // clang-format off
+// clang-format off
 #include "fed/inbox_catalog.inc"
 #include "fed/inbox_cases.inc"
 #include "fed/inbox_share.inc"

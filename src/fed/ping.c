@@ -12,7 +12,8 @@ int
 ping_enqueue(db_conn *c, const char *to, int n, struct zt_err *err)
 {
 	for (int i = 0; i < n; i++) {
-		json_t *p = json_pack("{s:i, s:I}", "seq", i + 1, "sent_at", (json_int_t)clock_now());
+		json_t *p =
+		    json_pack("{s:i, s:I}", "seq", i + 1, "sent_at", (json_int_t)clock_now());
 		int rc = outbox_enqueue(c, to, "fed.ping", p, NULL, err);
 		json_decref(p);
 		if (rc < 0)

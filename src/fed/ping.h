@@ -13,7 +13,6 @@
 /* Inside a write transaction: queues n pings to the node of region to. */
 int ping_enqueue(db_conn *c, const char *to, int n, struct zt_err *err);
 /* Inbox handler of fed.ping: answer {"count"} = pings received from sender. */
-int ping_apply(db_conn *c, const char *sender, json_t *payload, json_t *answer,
-	       struct zt_err *err);
+int ping_apply(db_conn *c, const char *sender, json_t *payload, json_t *answer, struct zt_err *err);
 
 #endif
