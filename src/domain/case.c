@@ -469,10 +469,8 @@ autofills_free(struct autofills *af)
 	af->n = 0;
 }
 
-/* The applicant's data subject: ID number (citizen) or credit code
- * (enterprise); "" when they have none. */
-static int
-applicant_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err)
+int
+case_applicant_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err)
 {
 	db_stmt *s =
 	    db_prepare(c,
@@ -671,7 +669,7 @@ case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id, struc
 			err_set(err, ZT_ENOTFOUND, "", "not_found", "no such service item");
 		goto out;
 	}
-	if (applicant_subject(c, by->user_id, subject, err) < 0 ||
+	if (case_applicant_subject(c, by->user_id, subject, err) < 0 ||
 	    autofill_prepare(c, item_id, subject, af, err) < 0)
 		goto out;
 	clock_today(t);
@@ -809,7 +807,7 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 			       "this item is for %s applicants", item.target);
 	char subject[32];
 	int filled[CASE_MAX_MATERIALS], nfilled;
-	if ((rc = applicant_subject(c, j->by->user_id, subject, err)) < 0)
+	if ((rc = case_applicant_subject(c, j->by->user_id, subject, err)) < 0)
 		return rc;
 	if ((rc = autofill_prepare(c, item.id, subject, &j->fills, err)) < 0)
 		return rc;

@@ -13,6 +13,7 @@
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
+#include "domain/case.h"
 #include "domain/service.h"
 #include "fed/client.h"
 #include "fed/outbox.h"
@@ -133,24 +134,6 @@ frow_load(db_conn *c, int64_t id, struct frow *f, struct zt_err *err)
 				      "no such cross-region application");
 }
 
-/* The ID number (citizen) or credit code (enterprise) of an account, "" if
- * none. */
-static int
-user_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err)
-{
-	db_stmt *s = db_prepare(c,
-				"SELECT CASE WHEN kind = 'enterprise' THEN credit_code"
-				" ELSE id_number END FROM users WHERE id = ?1",
-				err);
-	if (s == NULL)
-		return err->code;
-	db_bind_int(s, 1, user_id);
-	int rc = db_step(s, err);
-	snprintf(out, 32, "%s", rc == DB_ROW && !db_col_isnull(s, 0) ? db_col_text(s, 0) : "");
-	db_reset(s);
-	return rc < 0 ? rc : 0;
-}
-
 /* The department of a case (0 when none). */
 static int64_t
 case_dept(db_conn *c, int64_t case_id, struct zt_err *err)
@@ -177,7 +160,7 @@ frow_may(db_conn *c, const struct principal *by, const struct frow *f, int what,
 
 	if (by->kind == KIND_CITIZEN || by->kind == KIND_ENTERPRISE) {
 		char mine[32];
-		if ((rc = user_subject(c, by->user_id, mine, err)) < 0)
+		if ((rc = case_applicant_subject(c, by->user_id, mine, err)) < 0)
 			return rc;
 		int own = f->applicant_id == by->user_id ||
 			  (*mine && strcmp(mine, f->applicant_id_no) == 0);
@@ -1044,7 +1027,7 @@ xcase_list_json(db_conn *c, const struct principal *by, const struct xcase_query
 
 	if (cursor_id(q->cursor, &after, err) < 0)
 		return NULL;
-	if (!official && user_subject(c, by->user_id, mine, err) < 0)
+	if (!official && case_applicant_subject(c, by->user_id, mine, err) < 0)
 		return NULL;
 	db_stmt *s = db_prepare(
 	    c,
