@@ -134,11 +134,8 @@ h_xshare_requests_create(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof(loc), "/api/v1/fed/share/requests/%lld",
-		 (long long)json_integer_value(json_object_get(out, "id")));
-	req_add_header(r, "Location", loc);
-	reply_json(r, 201, out);
+	reply_created(r, "/api/v1/fed/share/requests",
+		      json_integer_value(json_object_get(out, "id")), out);
 }
 
 static void
@@ -291,11 +288,8 @@ h_xshare_subscriptions_create(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof(loc), "/api/v1/fed/subscriptions/%lld",
-		 (long long)json_integer_value(json_object_get(out, "id")));
-	req_add_header(r, "Location", loc);
-	reply_json(r, 201, out);
+	reply_created(r, "/api/v1/fed/subscriptions",
+		      json_integer_value(json_object_get(out, "id")), out);
 }
 
 void

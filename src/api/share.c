@@ -263,10 +263,8 @@ h_resources_create(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	char loc[48];
-	snprintf(loc, sizeof(loc), "/api/v1/resources/%lld", (long long)id);
-	req_add_header(r, "Location", loc);
-	reply_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "code", in.code));
+	reply_created(r, "/api/v1/resources", id,
+		      json_pack("{s:I, s:s}", "id", (json_int_t)id, "code", in.code));
 }
 
 void
@@ -405,11 +403,8 @@ h_share_requests_create(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	char loc[48];
-	snprintf(loc, sizeof(loc), "/api/v1/share-requests/%lld",
-		 (long long)json_integer_value(json_object_get(out, "id")));
-	req_add_header(r, "Location", loc);
-	reply_json(r, 201, out);
+	reply_created(r, "/api/v1/share-requests", json_integer_value(json_object_get(out, "id")),
+		      out);
 }
 
 void

@@ -231,3 +231,13 @@ reply_if_invalid(struct req *r)
 	problem(r, 400, "invalid", detail, r->errors);
 	return 1;
 }
+
+void
+reply_created(struct req *r, const char *collection, int64_t id, json_t *body)
+{
+	char loc[128];
+
+	snprintf(loc, sizeof(loc), "%s/%lld", collection, (long long)id);
+	req_add_header(r, "Location", loc);
+	reply_json(r, 201, body);
+}

@@ -70,6 +70,8 @@ void req_add_header(struct req *r, const char *name, const char *value);
 
 /* Responses. reply_json steals body. */
 void reply_json(struct req *r, int status, json_t *body);
+/* 201 with body and Location: collection/id (reply_json steals body). */
+void reply_created(struct req *r, const char *collection, int64_t id, json_t *body);
 void reply_raw(struct req *r, int status, const char *ctype, char *data, size_t len);
 /* problem+json without field errors. */
 void reply_problem(struct req *r, int status, const char *reason, const char *detail);
