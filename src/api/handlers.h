@@ -61,5 +61,6 @@ void h_supervision_close(struct req *r);
 #include "api/handlers_fed_catalog.h"
 #include "api/handlers_fed_cases.h"
 #include "api/handlers_fed_share.h"
+#include "api/handlers_opendata.h"
 
 #endif

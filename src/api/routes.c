@@ -79,6 +79,8 @@ const struct route routes[] = {
 #include "api/routes_fed_cases.inc"
     /* Federation: cross-node sharing and flow-back (api/fed_share.c) */
 #include "api/routes_fed_share.inc"
+    /* Open data portal, 数据开放平台 (api/opendata.c) */
+#include "api/routes_opendata.inc"
     // clang-format on
 
     /* Last: everything else is the web portal's static files (web/). */

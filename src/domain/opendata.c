@@ -1,0 +1,1318 @@
+/* opendata.c - datasets of the open data portal: publication with a row
+ * snapshot, republication, withdrawal, the catalog and row queries. */
+#include "domain/opendata.h"
+#include "domain/audit.h"
+#include "domain/org.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/buf.h"
+#include "base/page.h"
+#include "base/xmalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const opendata_licenses[] = {"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "ODC-BY-1.0",
+					 "ODbL-1.0",  "PDDL-1.0",     NULL};
+const char *const opendata_frequencies[] = {"realtime",	 "daily",  "weekly",	"monthly",
+					    "quarterly", "yearly", "irregular", NULL};
+
+/* The resource a dataset is published from. */
+struct source {
+	int64_t id, dept_id;
+	char open_type[16];
+	json_t *fields; /* the stored [{name, label, type, sensitivity, mask?}] */
+};
+
+struct pub_job {
+	const struct principal *by;
+	const struct opendata_in *in;		/* publish; NULL = republish */
+	int64_t id;				/* the dataset (out for publish) */
+	const struct opendata_field_in *fields; /* republish */
+	int nfields;
+	const char *reason; /* withdraw */
+	int64_t version;
+};
+
+static json_t *
+time_json(int64_t t)
+{
+	char s[32];
+
+	time_format(t, s);
+	return json_string(s);
+}
+
+static json_t *
+json_or(const char *text, json_t *dflt)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (v == NULL)
+		return dflt;
+	json_decref(dflt);
+	return v;
+}
+
+static int
+audit_dataset(db_conn *c, int64_t actor, const char *action, int64_t id, json_t *data,
+	      struct zt_err *err)
+{
+	char obj[40];
+
+	snprintf(obj, sizeof(obj), "dataset:%lld", (long long)id);
+	return audit_append(c, actor, action, obj, data, err);
+}
+
+/* Loads the resource by code (id ignored) or by id. */
+static int
+source_load(db_conn *c, const char *code, int64_t id, struct source *src, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c,
+				code ? "SELECT id, dept_id, open_type, fields FROM data_resources"
+				       " WHERE code = ?2"
+				     : "SELECT id, dept_id, open_type, fields FROM data_resources"
+				       " WHERE id = ?1",
+				err);
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	if (code)
+		db_bind_text(s, 2, code);
+	else
+		db_bind_int(s, 1, id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		src->id = db_col_int(s, 0);
+		src->dept_id = db_col_int(s, 1);
+		snprintf(src->open_type, sizeof(src->open_type), "%s", db_col_text(s, 2));
+		src->fields = json_loads(db_col_text(s, 3), 0, NULL);
+		if (!json_is_array(src->fields))
+			rc = err_set(err, ZT_EINTERNAL, "", "corrupt", "bad stored fields");
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(err, ZT_ENOTFOUND, "resource", "not_found", "no such data resource");
+	return 0;
+}
+
+/* Only resources open to everyone (无条件开放) may be published. */
+static int
+source_check(const struct principal *by, const struct source *src, struct zt_err *err)
+{
+	if (src->dept_id != by->dept_id)
+		return err_set(err, ZT_EFORBIDDEN, "resource", "other_department",
+			       "the resource belongs to another department");
+	if (strcmp(src->open_type, "open") == 0)
+		return 0;
+	if (strcmp(src->open_type, "conditional") == 0)
+		return err_set(err, ZT_ERULE, "resource", "conditional_open",
+			       "the resource is open only on conditions (有条件开放); the portal "
+			       "publishes only resources whose open type is open");
+	return err_set(err, ZT_ERULE, "resource", "not_open",
+		       "the resource's open type is %s: it may not be opened", src->open_type);
+}
+
+static json_t *
+source_field(const struct source *src, const char *name)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(src->fields, i, f)
+	{
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && strcmp(n, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* The dictionary [{name, type, description, unit}] of the chosen fields:
+ * each a public field of the resource, at most once. */
+static json_t *
+dictionary(const struct source *src, const struct opendata_field_in *fields, int n,
+	   struct zt_err *err)
+{
+	json_t *dict = json_array();
+	char f[32];
+
+	for (int i = 0; i < n; i++) {
+		json_t *rf = source_field(src, fields[i].name);
+		snprintf(f, sizeof(f), "fields[%d]", i);
+		if (rf == NULL) {
+			err_set(err, ZT_EINVAL, f, "unknown_field", "the resource has no field %s",
+				fields[i].name);
+			goto fail;
+		}
+		const char *sens = json_string_value(json_object_get(rf, "sensitivity"));
+		if (sens == NULL || strcmp(sens, "public") != 0) {
+			err_set(err, ZT_EINVAL, f, "not_public",
+				"the field %s is %s: only public fields may be opened",
+				fields[i].name, sens ? sens : "unknown");
+			goto fail;
+		}
+		for (int k = 0; k < i; k++)
+			if (strcmp(fields[k].name, fields[i].name) == 0) {
+				err_set(err, ZT_EINVAL, f, "duplicate",
+					"the field %s is chosen twice", fields[i].name);
+				goto fail;
+			}
+		const char *label = json_string_value(json_object_get(rf, "label"));
+		json_array_append_new(
+		    dict,
+		    json_pack("{s:s, s:O, s:s, s:s}", "name", fields[i].name, "type",
+			      json_object_get(rf, "type"), "description",
+			      fields[i].description ? fields[i].description : (label ? label : ""),
+			      "unit", fields[i].unit ? fields[i].unit : ""));
+	}
+	return dict;
+fail:
+	json_decref(dict);
+	return NULL;
+}
+
+/* Version `version` of dataset id: the dictionary and a snapshot of the
+ * resource's rows (only the dictionary's fields), in key order (bytes, on
+ * both backends). */
+static int
+make_version(db_conn *c, struct pub_job *j, const struct source *src, json_t *dict, int64_t version,
+	     struct zt_err *err)
+{
+	int64_t nrows, vid, seq = 0;
+	int rc;
+
+	db_stmt *s =
+	    db_prepare(c, "SELECT count(*) FROM resource_rows WHERE resource_id = ?1", err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, src->id);
+	rc = db_step(s, err);
+	nrows = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (nrows > OPENDATA_ROWS_MAX)
+		return err_set(err, ZT_ERULE, "resource", "too_many_rows",
+			       "the resource has %lld rows; a dataset holds at most %d",
+			       (long long)nrows, OPENDATA_ROWS_MAX);
+	char *fields = json_dumps(dict, JSON_COMPACT);
+	s = db_prepare(c,
+		       "INSERT INTO dataset_versions (dataset_id, version, fields, row_count,"
+		       " published_at, published_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+		       err);
+	if (s == NULL) {
+		free(fields);
+		return err->code;
+	}
+	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 2, version);
+	db_bind_text(s, 3, fields);
+	db_bind_int(s, 4, nrows);
+	db_bind_int(s, 5, clock_now());
+	db_bind_int(s, 6, j->by->user_id);
+	rc = db_step_id(s, &vid, err);
+	free(fields);
+	if (rc < 0)
+		return rc;
+
+	db_stmt *rd =
+	    db_prepare(c,
+		       db_kind() == DB_PG ? "SELECT data FROM resource_rows WHERE resource_id = ?1"
+					    " ORDER BY key COLLATE \"C\""
+					  : "SELECT data FROM resource_rows WHERE resource_id = ?1"
+					    " ORDER BY key",
+		       err);
+	db_stmt *wr = db_prepare(c,
+				 "INSERT INTO dataset_rows (version_id, seq, data)"
+				 " VALUES (?1, ?2, ?3)",
+				 err);
+	if (rd == NULL || wr == NULL)
+		return err->code;
+	db_bind_int(rd, 1, src->id);
+	while ((rc = db_step(rd, err)) == DB_ROW) {
+		json_t *row = json_loads(db_col_text(rd, 0), 0, NULL), *out = json_object(), *f;
+		size_t i;
+		json_array_foreach(dict, i, f)
+		{
+			const char *name = json_string_value(json_object_get(f, "name"));
+			json_t *v = json_object_get(row, name);
+			if (v && !json_is_null(v))
+				json_object_set(out, name, v);
+		}
+		char *data = json_dumps(out, JSON_COMPACT);
+		json_decref(out);
+		json_decref(row);
+		db_bind_int(wr, 1, vid);
+		db_bind_int(wr, 2, ++seq);
+		db_bind_text(wr, 3, data);
+		int wrc = db_step(wr, err);
+		db_reset(wr);
+		free(data);
+		if (wrc < 0) {
+			rc = wrc;
+			break;
+		}
+	}
+	db_reset(rd);
+	if (rc < 0)
+		return rc;
+	if (seq != nrows)
+		return err_set(err, ZT_EINTERNAL, "", "db", "row count changed during snapshot");
+	j->version = version;
+	json_t *d = json_pack("{s:I, s:I, s:O}", "version", (json_int_t)version, "rows",
+			      (json_int_t)nrows, "fields", dict);
+	rc = audit_dataset(c, j->by->user_id,
+			   version == 1 ? "dataset.publish" : "dataset.republish", j->id, d, err);
+	json_decref(d);
+	return rc;
+}
+
+static int
+tx_publish(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct pub_job *j = arg;
+	const struct opendata_in *in = j->in;
+	struct source src = {0};
+	json_t *dict = NULL, *v;
+	char *kw = NULL, *sp = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = source_load(c, in->resource, 0, &src, err)) < 0)
+		goto out;
+	if ((rc = source_check(j->by, &src, err)) < 0)
+		goto out;
+	if ((dict = dictionary(&src, in->fields, in->nfields, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	json_array_foreach(in->spatial, i, v)
+	{
+		if ((rc = org_region_exists(c, json_string_value(v), err)) < 0)
+			goto out;
+		if (rc == 0) {
+			char f[32];
+			snprintf(f, sizeof(f), "spatial[%zu]", i);
+			rc = err_set(err, ZT_EINVAL, f, "unknown_region", "no region %s",
+				     json_string_value(v));
+			goto out;
+		}
+	}
+	db_stmt *s = db_prepare(c, "SELECT 1 FROM datasets WHERE code = ?1", err);
+	if (s == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_text(s, 1, in->code);
+	rc = db_step(s, err);
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	if (rc == DB_ROW) {
+		rc = err_set(err, ZT_ECONFLICT, "code", "taken", "the code %s is already in use",
+			     in->code);
+		goto out;
+	}
+	kw = json_dumps(in->keywords, JSON_COMPACT);
+	sp = json_dumps(in->spatial, JSON_COMPACT);
+	s = db_prepare(c,
+		       "INSERT INTO datasets (code, resource_id, dept_id, title, description,"
+		       " keywords, theme, license, update_frequency, temporal_from, temporal_to,"
+		       " spatial, contact, issued_at, modified_at, status, current_version)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,'published',1)"
+		       " RETURNING id",
+		       err);
+	if (s == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_text(s, 1, in->code);
+	db_bind_int(s, 2, src.id);
+	db_bind_int(s, 3, src.dept_id);
+	db_bind_text(s, 4, in->title);
+	db_bind_text(s, 5, in->description);
+	db_bind_text(s, 6, kw);
+	db_bind_text(s, 7, in->theme);
+	db_bind_text(s, 8, in->license);
+	db_bind_text(s, 9, in->update_frequency);
+	db_bind_text(s, 10, in->temporal_from);
+	db_bind_text(s, 11, in->temporal_to);
+	db_bind_text(s, 12, sp);
+	db_bind_text(s, 13, in->contact);
+	db_bind_int(s, 14, clock_now());
+	if ((rc = db_step_id(s, &j->id, err)) < 0)
+		goto out;
+	rc = make_version(c, j, &src, dict, 1, err);
+out:
+	free(kw);
+	free(sp);
+	json_decref(dict);
+	json_decref(src.fields);
+	return rc;
+}
+
+int
+opendata_publish(const struct principal *by, const struct opendata_in *in, int64_t *id,
+		 int64_t *version, struct zt_err *err)
+{
+	struct pub_job j = {by, in, 0, NULL, 0, NULL, 0};
+	int rc;
+
+	if ((rc = db_write(tx_publish, &j, err)) < 0)
+		return rc;
+	*id = j.id;
+	*version = j.version;
+	return 0;
+}
+
+struct dataset_row {
+	int64_t resource_id, dept_id, current_version;
+	char status[16];
+};
+
+static int
+dataset_load(db_conn *c, int64_t id, struct dataset_row *d, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(c,
+				"SELECT resource_id, dept_id, current_version, status FROM datasets"
+				" WHERE id = ?1",
+				err);
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		d->resource_id = db_col_int(s, 0);
+		d->dept_id = db_col_int(s, 1);
+		d->current_version = db_col_int(s, 2);
+		snprintf(d->status, sizeof(d->status), "%s", db_col_text(s, 3));
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return err_set(err, ZT_ENOTFOUND, "", "not_found", "no such dataset");
+	return 0;
+}
+
+/* The dictionary of a version as publication input (pointers into dict). */
+static int
+fields_of(json_t *dict, struct opendata_field_in *out)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(dict, i, f)
+	{
+		if (i >= RESOURCE_MAX_FIELDS)
+			break;
+		out[i].name = json_string_value(json_object_get(f, "name"));
+		out[i].description = json_string_value(json_object_get(f, "description"));
+		out[i].unit = json_string_value(json_object_get(f, "unit"));
+		if (out[i].name == NULL)
+			return -1;
+	}
+	return (int)(i < RESOURCE_MAX_FIELDS ? i : RESOURCE_MAX_FIELDS);
+}
+
+static int
+tx_republish(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct pub_job *j = arg;
+	struct dataset_row d;
+	struct source src = {0};
+	struct opendata_field_in *cur = NULL;
+	json_t *old = NULL, *dict = NULL;
+	int rc;
+
+	if ((rc = dataset_load(c, j->id, &d, err)) < 0)
+		return rc;
+	if (d.dept_id != j->by->dept_id)
+		return err_set(err, ZT_EFORBIDDEN, "", "other_department",
+			       "the dataset belongs to another department");
+	if (strcmp(d.status, "published") != 0)
+		return err_set(err, ZT_ECONFLICT, "", "withdrawn", "the dataset is withdrawn");
+	if ((rc = source_load(c, NULL, d.resource_id, &src, err)) < 0)
+		goto out;
+	if ((rc = source_check(j->by, &src, err)) < 0)
+		goto out;
+	const struct opendata_field_in *fields = j->fields;
+	int n = j->nfields;
+	if (n == 0) {
+		db_stmt *s = db_prepare(c,
+					"SELECT fields FROM dataset_versions WHERE dataset_id = ?1"
+					" AND version = ?2",
+					err);
+		if (s == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int(s, 1, j->id);
+		db_bind_int(s, 2, d.current_version);
+		if ((rc = db_step(s, err)) == DB_ROW)
+			old = json_loads(db_col_text(s, 0), 0, NULL);
+		db_reset(s);
+		if (rc < 0)
+			goto out;
+		cur = xcalloc(RESOURCE_MAX_FIELDS, sizeof(*cur));
+		if (!json_is_array(old) || (n = fields_of(old, cur)) < 0) {
+			rc = err_set(err, ZT_EINTERNAL, "", "corrupt", "bad stored dictionary");
+			goto out;
+		}
+		fields = cur;
+	}
+	if ((dict = dictionary(&src, fields, n, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	if ((rc = make_version(c, j, &src, dict, d.current_version + 1, err)) < 0)
+		goto out;
+	db_stmt *s = db_prepare(c,
+				"UPDATE datasets SET current_version = ?2, modified_at = ?3"
+				" WHERE id = ?1",
+				err);
+	if (s == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 2, j->version);
+	db_bind_int(s, 3, clock_now());
+	rc = db_step(s, err);
+	db_reset(s);
+	rc = rc < 0 ? rc : 0;
+out:
+	json_decref(dict);
+	json_decref(old);
+	json_decref(src.fields);
+	free(cur);
+	return rc;
+}
+
+int
+opendata_republish(const struct principal *by, int64_t id, const struct opendata_field_in *fields,
+		   int nfields, int64_t *version, struct zt_err *err)
+{
+	struct pub_job j = {by, NULL, id, fields, nfields, NULL, 0};
+	int rc;
+
+	if ((rc = db_write(tx_republish, &j, err)) < 0)
+		return rc;
+	*version = j.version;
+	return 0;
+}
+
+static int
+tx_withdraw(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct pub_job *j = arg;
+	struct dataset_row d;
+	int rc;
+
+	if ((rc = dataset_load(c, j->id, &d, err)) < 0)
+		return rc;
+	if (d.dept_id != j->by->dept_id)
+		return err_set(err, ZT_EFORBIDDEN, "", "other_department",
+			       "the dataset belongs to another department");
+	if (strcmp(d.status, "published") != 0)
+		return err_set(err, ZT_ECONFLICT, "", "withdrawn", "the dataset is withdrawn");
+	db_stmt *s = db_prepare(c,
+				"UPDATE datasets SET status = 'withdrawn', withdrawn_at = ?2,"
+				" withdraw_reason = ?3, modified_at = ?2 WHERE id = ?1",
+				err);
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 2, clock_now());
+	db_bind_text(s, 3, j->reason);
+	rc = db_step(s, err);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	json_t *data = json_pack("{s:s}", "reason", j->reason);
+	rc = audit_dataset(c, j->by->user_id, "dataset.withdraw", j->id, data, err);
+	json_decref(data);
+	return rc;
+}
+
+int
+opendata_withdraw(const struct principal *by, int64_t id, const char *reason, struct zt_err *err)
+{
+	struct pub_job j = {by, NULL, id, NULL, 0, reason, 0};
+
+	return db_write(tx_withdraw, &j, err);
+}
+
+/* ---- catalog ---- */
+
+static void
+facet_add(json_t *facet, const char *key)
+{
+	json_t *n = json_object_get(facet, key);
+
+	json_object_set_new(facet, key, json_integer(n ? json_integer_value(n) + 1 : 1));
+}
+
+static int
+has_region(json_t *spatial, const char *region)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(spatial, i, v)
+	{
+		if (json_is_string(v) && strcmp(json_string_value(v), region) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+json_t *
+opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *err)
+{
+	int64_t after = 0, last = 0, total = 0;
+	int n = 0, more = 0, rc;
+
+	if (cursor_id(q->cursor, &after, err) < 0)
+		return NULL;
+	/* Substring search without LIKE (no escaping of % and _ needed). The
+	 * facets count every match, so the whole match set is walked. */
+	db_stmt *s = db_prepare(
+	    c,
+	    db_kind() == DB_PG
+		? "SELECT d.id, d.code, d.title, d.description, d.keywords, d.theme, d.license,"
+		  " d.update_frequency, d.spatial, d.dept_id, p.name, d.issued_at, d.modified_at,"
+		  " d.current_version FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " WHERE d.status = 'published' AND (CAST(?1 AS TEXT) IS NULL"
+		  " OR strpos(d.title, ?1) > 0 OR strpos(d.description, ?1) > 0"
+		  " OR strpos(d.keywords, ?1) > 0) AND (?2 = 0 OR d.dept_id = ?2)"
+		  " AND (CAST(?3 AS TEXT) IS NULL OR d.theme = ?3)"
+		  " AND (CAST(?4 AS TEXT) IS NULL OR d.update_frequency = ?4) ORDER BY d.id"
+		: "SELECT d.id, d.code, d.title, d.description, d.keywords, d.theme, d.license,"
+		  " d.update_frequency, d.spatial, d.dept_id, p.name, d.issued_at, d.modified_at,"
+		  " d.current_version FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " WHERE d.status = 'published' AND (?1 IS NULL"
+		  " OR instr(d.title, ?1) > 0 OR instr(d.description, ?1) > 0"
+		  " OR instr(d.keywords, ?1) > 0) AND (?2 = 0 OR d.dept_id = ?2)"
+		  " AND (?3 IS NULL OR d.theme = ?3)"
+		  " AND (?4 IS NULL OR d.update_frequency = ?4) ORDER BY d.id",
+	    err);
+	if (s == NULL)
+		return NULL;
+	db_bind_text(s, 1, q->q);
+	db_bind_int(s, 2, q->dept_id);
+	db_bind_text(s, 3, q->theme);
+	db_bind_text(s, 4, q->update_frequency);
+	json_t *items = json_array(), *fdept = json_object(), *ftheme = json_object(),
+	       *fregion = json_object(), *ffreq = json_object(), *dnames = json_object();
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		json_t *spatial = json_or(db_col_text(s, 8), json_array()), *v;
+		size_t i;
+		if (q->region && !has_region(spatial, q->region)) {
+			json_decref(spatial);
+			continue;
+		}
+		int64_t id = db_col_int(s, 0);
+		char dept[24];
+		snprintf(dept, sizeof(dept), "%lld", (long long)db_col_int(s, 9));
+		total++;
+		facet_add(fdept, dept);
+		json_object_set_new(dnames, dept, json_string(db_col_text(s, 10)));
+		facet_add(ftheme, db_col_text(s, 5));
+		facet_add(ffreq, db_col_text(s, 7));
+		json_array_foreach(spatial, i, v)
+		{
+			if (json_is_string(v))
+				facet_add(fregion, json_string_value(v));
+		}
+		if (id <= after || more) {
+			json_decref(spatial);
+			continue;
+		}
+		if (n == q->limit) {
+			more = 1;
+			json_decref(spatial);
+			continue;
+		}
+		last = id;
+		n++;
+		json_array_append_new(
+		    items,
+		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:{s:I, s:s}, s:o,"
+			      " s:o, s:I}",
+			      "id", (json_int_t)id, "code", db_col_text(s, 1), "title",
+			      db_col_text(s, 2), "description", db_col_text(s, 3), "keywords",
+			      json_or(db_col_text(s, 4), json_array()), "theme", db_col_text(s, 5),
+			      "license", db_col_text(s, 6), "update_frequency", db_col_text(s, 7),
+			      "spatial", spatial, "department", "id", (json_int_t)db_col_int(s, 9),
+			      "name", db_col_text(s, 10), "issued_at", time_json(db_col_int(s, 11)),
+			      "modified_at", time_json(db_col_int(s, 12)), "current_version",
+			      (json_int_t)db_col_int(s, 13)));
+	}
+	db_reset(s);
+	/* dept facet: [{id, name, count}] */
+	json_t *depts = json_array(), *cnt;
+	const char *k;
+	json_object_foreach(fdept, k, cnt)
+	{
+		json_array_append_new(depts, json_pack("{s:I, s:O, s:O}", "id",
+						       (json_int_t)strtoll(k, NULL, 10), "name",
+						       json_object_get(dnames, k), "count", cnt));
+	}
+	json_decref(fdept);
+	json_decref(dnames);
+	if (rc < 0) {
+		json_decref(items);
+		json_decref(depts);
+		json_decref(ftheme);
+		json_decref(fregion);
+		json_decref(ffreq);
+		return NULL;
+	}
+	json_t *page = page_json_id(items, more, last);
+	json_object_set_new(page, "total", json_integer(total));
+	json_object_set_new(page, "facets",
+			    json_pack("{s:o, s:o, s:o, s:o}", "dept", depts, "theme", ftheme,
+				      "region", fregion, "update_frequency", ffreq));
+	return page;
+}
+
+json_t *
+opendata_get_json(db_conn *c, int64_t id, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(
+	    c,
+	    "SELECT d.id, d.code, d.title, d.description, d.keywords, d.theme, d.license,"
+	    " d.update_frequency, d.temporal_from, d.temporal_to, d.spatial, d.contact, d.dept_id,"
+	    " p.name, d.issued_at, d.modified_at, d.current_version, d.query_count,"
+	    " d.download_count, r.code FROM datasets d JOIN departments p ON p.id = d.dept_id"
+	    " JOIN data_resources r ON r.id = d.resource_id"
+	    " WHERE d.id = ?1 AND d.status = 'published'",
+	    err);
+	json_t *o = NULL;
+	int64_t current = 0;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s, err)) == DB_ROW) {
+		current = db_col_int(s, 16);
+		o = json_pack(
+		    "{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:{s:I, s:s},"
+		    " s:o, s:o, s:I, s:I, s:I, s:s, s:s}",
+		    "id", (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "title",
+		    db_col_text(s, 2), "description", db_col_text(s, 3), "keywords",
+		    json_or(db_col_text(s, 4), json_array()), "theme", db_col_text(s, 5), "license",
+		    db_col_text(s, 6), "update_frequency", db_col_text(s, 7), "temporal_from",
+		    db_col_isnull(s, 8) ? json_null() : json_string(db_col_text(s, 8)),
+		    "temporal_to",
+		    db_col_isnull(s, 9) ? json_null() : json_string(db_col_text(s, 9)), "spatial",
+		    json_or(db_col_text(s, 10), json_array()), "contact", db_col_text(s, 11),
+		    "department", "id", (json_int_t)db_col_int(s, 12), "name", db_col_text(s, 13),
+		    "issued_at", time_json(db_col_int(s, 14)), "modified_at",
+		    time_json(db_col_int(s, 15)), "current_version", (json_int_t)current,
+		    "query_count", (json_int_t)db_col_int(s, 17), "download_count",
+		    (json_int_t)db_col_int(s, 18), "resource", db_col_text(s, 19), "status",
+		    "published");
+	}
+	db_reset(s);
+	if (rc != DB_ROW) {
+		if (rc >= 0)
+			err_set(err, ZT_ENOTFOUND, "", "not_found", "no such dataset");
+		return NULL;
+	}
+	s = db_prepare(c,
+		       "SELECT version, fields, row_count, published_at FROM dataset_versions"
+		       " WHERE dataset_id = ?1 ORDER BY version",
+		       err);
+	if (s == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_t *versions = json_array();
+	db_bind_int(s, 1, id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		int64_t v = db_col_int(s, 0);
+		if (v == current)
+			json_object_set_new(o, "fields", json_or(db_col_text(s, 1), json_array()));
+		json_array_append_new(versions,
+				      json_pack("{s:I, s:I, s:o}", "version", (json_int_t)v,
+						"row_count", (json_int_t)db_col_int(s, 2),
+						"published_at", time_json(db_col_int(s, 3))));
+	}
+	db_reset(s);
+	json_object_set_new(o, "versions", versions);
+	if (rc < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- rows ---- */
+
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_LIKE };
+static const char *const op_names[] = {"eq", "ne", "lt", "le", "gt", "ge", "in", "like", NULL};
+
+#define FILTER_VALUES_MAX 100
+
+/* A filter value of the field's type. */
+struct fval {
+	int64_t i;
+	double d;
+	const char *s; /* string, date; points into the filter's copy */
+	int b;
+};
+
+struct filter {
+	const char *field, *type;
+	enum op op;
+	int nvals;
+	struct fval vals[FILTER_VALUES_MAX];
+	char *text; /* owned copy of the query value */
+};
+
+static int
+day_ok(const char *s)
+{
+	return strlen(s) == 10 && strspn(s, "0123456789-") == 10 && s[4] == '-' && s[7] == '-';
+}
+
+static int
+parse_value(const char *type, const char *s, struct fval *v)
+{
+	char *end;
+
+	memset(v, 0, sizeof(*v));
+	v->s = s;
+	if (strcmp(type, "integer") == 0) {
+		errno = 0;
+		v->i = strtoll(s, &end, 10);
+		return *s && *end == '\0' && errno == 0 ? 0 : -1;
+	}
+	if (strcmp(type, "number") == 0) {
+		errno = 0;
+		v->d = strtod(s, &end);
+		return *s && *end == '\0' && errno == 0 ? 0 : -1;
+	}
+	if (strcmp(type, "boolean") == 0) {
+		if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+			v->b = s[0] == 't';
+			return 0;
+		}
+		return -1;
+	}
+	if (strcmp(type, "date") == 0)
+		return day_ok(s) ? 0 : -1;
+	return 0;
+}
+
+static const char *
+dict_type(json_t *dict, const char *name)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(dict, i, f)
+	{
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && strcmp(n, name) == 0)
+			return json_string_value(json_object_get(f, "type"));
+	}
+	return NULL;
+}
+
+/* Parses "field:op:value" against the dictionary. */
+static int
+filter_parse(json_t *dict, const char *text, struct filter *f, struct zt_err *err)
+{
+	char *p, *q;
+	int k;
+
+	f->text = xstrdup(text);
+	if ((p = strchr(f->text, ':')) == NULL || (q = strchr(p + 1, ':')) == NULL)
+		return err_set(err, ZT_EINVAL, "filter", "bad_filter",
+			       "a filter is field:operator:value");
+	*p++ = '\0';
+	*q++ = '\0';
+	f->field = f->text;
+	if ((f->type = dict_type(dict, f->field)) == NULL)
+		return err_set(err, ZT_EINVAL, "filter", "unknown_field",
+			       "the dataset has no field %s", f->field);
+	for (k = 0; op_names[k] && strcmp(op_names[k], p) != 0; k++)
+		;
+	if (op_names[k] == NULL)
+		return err_set(err, ZT_EINVAL, "filter", "bad_operator",
+			       "%s is not one of eq, ne, lt, le, gt, ge, in, like", p);
+	f->op = (enum op)k;
+	if ((f->op == OP_LIKE && strcmp(f->type, "string") != 0) ||
+	    (strcmp(f->type, "boolean") == 0 && f->op != OP_EQ && f->op != OP_NE && f->op != OP_IN))
+		return err_set(err, ZT_EINVAL, "filter", "bad_operator",
+			       "%s does not apply to the %s field %s", p, f->type, f->field);
+	if (f->op == OP_LIKE) {
+		f->vals[0].s = q;
+		f->nvals = 1;
+		if (*q == '\0')
+			return err_set(err, ZT_EINVAL, "filter", "bad_value",
+				       "like needs some text");
+		return 0;
+	}
+	for (char *v = q;; f->nvals++) {
+		char *bar = f->op == OP_IN ? strchr(v, '|') : NULL;
+		if (f->nvals == FILTER_VALUES_MAX)
+			return err_set(err, ZT_EINVAL, "filter", "bad_value", "at most %d values",
+				       FILTER_VALUES_MAX);
+		if (bar)
+			*bar = '\0';
+		if (parse_value(f->type, v, &f->vals[f->nvals]) < 0)
+			return err_set(err, ZT_EINVAL, "filter", "bad_value",
+				       "%s is not a valid %s value for %s", v, f->type, f->field);
+		if (bar == NULL) {
+			f->nvals++;
+			break;
+		}
+		v = bar + 1;
+	}
+	return 0;
+}
+
+/* Compares a stored value (not null) with a filter value of type: <0, 0, >0. */
+static int
+cmp_value(const char *type, json_t *v, const struct fval *f)
+{
+	if (strcmp(type, "integer") == 0) {
+		int64_t x = json_integer_value(v);
+		return x < f->i ? -1 : x > f->i;
+	}
+	if (strcmp(type, "number") == 0) {
+		double x = json_number_value(v);
+		return x < f->d ? -1 : x > f->d;
+	}
+	if (strcmp(type, "boolean") == 0)
+		return json_is_true(v) - f->b;
+	return json_is_string(v) ? strcmp(json_string_value(v), f->s) : -1;
+}
+
+static int
+filter_match(const struct filter *f, json_t *row)
+{
+	json_t *v = json_object_get(row, f->field);
+	int c;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	switch (f->op) {
+	case OP_LIKE:
+		return json_is_string(v) && strstr(json_string_value(v), f->vals[0].s) != NULL;
+	case OP_IN:
+		for (int i = 0; i < f->nvals; i++)
+			if (cmp_value(f->type, v, &f->vals[i]) == 0)
+				return 1;
+		return 0;
+	case OP_EQ:
+	case OP_NE:
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE:
+		break;
+	}
+	c = cmp_value(f->type, v, &f->vals[0]);
+	switch (f->op) {
+	case OP_EQ:
+		return c == 0;
+	case OP_NE:
+		return c != 0;
+	case OP_LT:
+		return c < 0;
+	case OP_LE:
+		return c <= 0;
+	case OP_GT:
+		return c > 0;
+	case OP_GE:
+		return c >= 0;
+	case OP_IN:
+	case OP_LIKE:
+		break;
+	}
+	return 0;
+}
+
+struct hit {
+	int64_t seq;
+	json_t *row;
+};
+
+/* The sort of a sorted query (qsort has no context argument). */
+static __thread const char *sort_field, *sort_type;
+static __thread int sort_desc;
+
+/* Stored values of a field: absent/null first, then by type. */
+static int
+cmp_stored(json_t *a, json_t *b)
+{
+	int na = a == NULL || json_is_null(a), nb = b == NULL || json_is_null(b);
+
+	if (na || nb)
+		return nb - na;
+	if (strcmp(sort_type, "integer") == 0) {
+		int64_t x = json_integer_value(a), y = json_integer_value(b);
+		return x < y ? -1 : x > y;
+	}
+	if (strcmp(sort_type, "number") == 0) {
+		double x = json_number_value(a), y = json_number_value(b);
+		return x < y ? -1 : x > y;
+	}
+	if (strcmp(sort_type, "boolean") == 0)
+		return json_is_true(a) - json_is_true(b);
+	return strcmp(json_string_value(a) ? json_string_value(a) : "",
+		      json_string_value(b) ? json_string_value(b) : "");
+}
+
+static int
+cmp_hits(const void *pa, const void *pb)
+{
+	const struct hit *a = pa, *b = pb;
+	int c =
+	    cmp_stored(json_object_get(a->row, sort_field), json_object_get(b->row, sort_field));
+
+	if (c == 0)
+		c = a->seq < b->seq ? -1 : a->seq > b->seq;
+	return sort_desc ? -c : c;
+}
+
+static int
+tx_count_query(db_conn *c, void *arg, struct zt_err *err)
+{
+	db_stmt *s =
+	    db_prepare(c, "UPDATE datasets SET query_count = query_count + 1 WHERE id = ?1", err);
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, *(int64_t *)arg);
+	rc = db_step(s, err);
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+tx_count_download(db_conn *c, void *arg, struct zt_err *err)
+{
+	db_stmt *s = db_prepare(
+	    c, "UPDATE datasets SET download_count = download_count + 1 WHERE id = ?1", err);
+	int rc;
+
+	if (s == NULL)
+		return err->code;
+	db_bind_int(s, 1, *(int64_t *)arg);
+	rc = db_step(s, err);
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The dictionary of version *version (0 = the current one, set) of a
+ * published dataset, with the version's row id and the dataset's code
+ * (code may be NULL). NULL with err when there is none. */
+static json_t *
+version_load(db_conn *c, int64_t id, int64_t *version, int64_t *vid, char code[RESOURCE_CODE_MAX],
+	     struct zt_err *err)
+{
+	json_t *dict = NULL;
+	int rc;
+
+	db_stmt *s = db_prepare(c,
+				"SELECT current_version, code FROM datasets WHERE id = ?1"
+				" AND status = 'published'",
+				err);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, id);
+	if ((rc = db_step(s, err)) == DB_ROW) {
+		if (*version == 0)
+			*version = db_col_int(s, 0);
+		if (code)
+			snprintf(code, RESOURCE_CODE_MAX, "%s", db_col_text(s, 1));
+	}
+	db_reset(s);
+	if (rc < 0)
+		return NULL;
+	if (rc != DB_ROW) {
+		err_set(err, ZT_ENOTFOUND, "", "not_found", "no such dataset");
+		return NULL;
+	}
+	s = db_prepare(c,
+		       "SELECT id, fields FROM dataset_versions WHERE dataset_id = ?1"
+		       " AND version = ?2",
+		       err);
+	if (s == NULL)
+		return NULL;
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, *version);
+	if ((rc = db_step(s, err)) == DB_ROW) {
+		*vid = db_col_int(s, 0);
+		dict = json_loads(db_col_text(s, 1), 0, NULL);
+	}
+	db_reset(s);
+	if (rc < 0)
+		return NULL;
+	if (rc != DB_ROW) {
+		err_set(err, ZT_ENOTFOUND, "version", "not_found",
+			"the dataset has no version %lld", (long long)*version);
+		return NULL;
+	}
+	if (!json_is_array(dict)) {
+		json_decref(dict);
+		err_set(err, ZT_EINTERNAL, "", "corrupt", "bad stored dictionary");
+		return NULL;
+	}
+	return dict;
+}
+
+/* Counts a query or download of dataset id. The count is a statistic: a
+ * read is not refused because it could not be written (it is logged). */
+static void
+count(db_job_fn fn, int64_t id)
+{
+	struct zt_err e;
+
+	err_clear(&e);
+	if (db_write(fn, &id, &e) < 0)
+		log_warn("opendata: dataset %lld not counted: %s", (long long)id, e.msg);
+}
+
+json_t *
+opendata_rows_json(db_conn *c, int64_t id, const struct opendata_rows_query *q, struct zt_err *err)
+{
+	struct filter *flt = NULL;
+	struct hit *hits = NULL;
+	size_t nhits = 0, cap = 0;
+	json_t *dict = NULL, *sel = json_array(), *items = NULL, *out = NULL;
+	int64_t version = q->version, vid = 0, after = 0, last = 0;
+	int rc, more = 0;
+
+	if ((dict = version_load(c, id, &version, &vid, NULL, err)) == NULL)
+		goto out;
+
+	/* fields= */
+	if (q->fields) {
+		char *copy = xstrdup(q->fields), *save = NULL;
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (dict_type(dict, t) == NULL) {
+				err_set(err, ZT_EINVAL, "fields", "unknown_field",
+					"the dataset has no field %s", t);
+				free(copy);
+				goto out;
+			}
+			json_array_append_new(sel, json_string(t));
+		}
+		free(copy);
+		if (json_array_size(sel) == 0) {
+			err_set(err, ZT_EINVAL, "fields", "unknown_field", "no field named");
+			goto out;
+		}
+	} else {
+		size_t i;
+		json_t *f;
+		json_array_foreach(dict, i, f)
+		{
+			json_array_append(sel, json_object_get(f, "name"));
+		}
+	}
+	if (q->filter) {
+		flt = xcalloc(1, sizeof(*flt));
+		if (filter_parse(dict, q->filter, flt, err) < 0)
+			goto out;
+	}
+	if (q->sort) {
+		sort_desc = q->sort[0] == '-';
+		sort_field = q->sort + sort_desc;
+		if ((sort_type = dict_type(dict, sort_field)) == NULL) {
+			err_set(err, ZT_EINVAL, "sort", "unknown_field",
+				"the dataset has no field %s", sort_field);
+			goto out;
+		}
+	}
+	if (cursor_id(q->cursor, &after, err) < 0)
+		goto out;
+
+	/* Unsorted: rows in seq order after the cursor, limit + 1 matches.
+	 * Sorted: every match, ordered by (value, seq); a version never
+	 * changes, so the last row's seq is a stable keyset cursor. */
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT seq, data FROM dataset_rows WHERE version_id = ?1 AND seq > ?2"
+		       " ORDER BY seq",
+		       err);
+	if (s == NULL)
+		goto out;
+	db_bind_int(s, 1, vid);
+	db_bind_int(s, 2, q->sort ? 0 : after);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		json_t *row = json_loads(db_col_text(s, 1), 0, NULL);
+		if (row == NULL || (flt && !filter_match(flt, row))) {
+			json_decref(row);
+			continue;
+		}
+		if (nhits == cap) {
+			cap = cap ? cap * 2 : 64;
+			hits = xrealloc(hits, cap * sizeof(*hits));
+		}
+		hits[nhits++] = (struct hit){db_col_int(s, 0), row};
+		if (!q->sort && nhits > (size_t)q->limit)
+			break;
+	}
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	size_t start = 0;
+	if (q->sort) {
+		qsort(hits, nhits, sizeof(*hits), cmp_hits);
+		if (q->cursor) {
+			while (start < nhits && hits[start].seq != after)
+				start++;
+			if (start == nhits) {
+				err_set(err, ZT_EINVAL, "cursor", "invalid", "invalid cursor");
+				goto out;
+			}
+			start++;
+		}
+	}
+	items = json_array();
+	for (size_t i = start; i < nhits; i++) {
+		if (json_array_size(items) == (size_t)q->limit) {
+			more = 1;
+			break;
+		}
+		json_t *o = json_object(), *name;
+		size_t k;
+		json_array_foreach(sel, k, name)
+		{
+			json_t *v = json_object_get(hits[i].row, json_string_value(name));
+			json_object_set(o, json_string_value(name), v ? v : json_null());
+		}
+		json_array_append_new(items, o);
+		last = hits[i].seq;
+	}
+	out = page_json_id(items, more, last);
+	items = NULL;
+	json_object_set_new(out, "dataset", json_integer(id));
+	json_object_set_new(out, "version", json_integer(version));
+	json_object_set(out, "fields", sel);
+	count(tx_count_query, id);
+out:
+	for (size_t i = 0; i < nhits; i++)
+		json_decref(hits[i].row);
+	free(hits);
+	if (flt)
+		free(flt->text);
+	free(flt);
+	json_decref(items);
+	json_decref(sel);
+	json_decref(dict);
+	return out;
+}
+
+/* ---- downloads ---- */
+
+static void
+csv_cell(struct buf *b, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_puts(b, "\"");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"");
+		buf_append(b, s, 1);
+	}
+	buf_puts(b, "\"");
+}
+
+/* A stored value as CSV text: strings as they are, numbers and booleans as
+ * JSON writes them, absent as nothing. */
+static void
+csv_value(struct buf *b, json_t *v)
+{
+	if (v == NULL || json_is_null(v))
+		return;
+	if (json_is_string(v)) {
+		csv_cell(b, json_string_value(v));
+		return;
+	}
+	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (t)
+		buf_puts(b, t);
+	free(t);
+}
+
+int
+opendata_download(db_conn *c, int64_t id, int64_t version, int csv, struct buf *out, char *filename,
+		  size_t fsize, struct zt_err *err)
+{
+	char code[RESOURCE_CODE_MAX];
+	int64_t vid = 0;
+	json_t *dict = version_load(c, id, &version, &vid, code, err), *f;
+	size_t i;
+	int rc;
+
+	if (dict == NULL)
+		return err->code;
+	db_stmt *s =
+	    db_prepare(c, "SELECT data FROM dataset_rows WHERE version_id = ?1 ORDER BY seq", err);
+	if (s == NULL) {
+		json_decref(dict);
+		return err->code;
+	}
+	if (csv) {
+		buf_puts(out, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read UTF-8 */
+		json_array_foreach(dict, i, f)
+		{
+			if (i)
+				buf_puts(out, ",");
+			csv_cell(out, json_string_value(json_object_get(f, "name")));
+		}
+		buf_puts(out, "\r\n");
+	} else
+		buf_puts(out, "[");
+	db_bind_int(s, 1, vid);
+	int n = 0;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (!csv) {
+			if (n++)
+				buf_puts(out, ",");
+			buf_puts(out, db_col_text(s, 0));
+			continue;
+		}
+		json_t *row = json_loads(db_col_text(s, 0), 0, NULL);
+		json_array_foreach(dict, i, f)
+		{
+			if (i)
+				buf_puts(out, ",");
+			csv_value(out, json_object_get(
+					   row, json_string_value(json_object_get(f, "name"))));
+		}
+		buf_puts(out, "\r\n");
+		json_decref(row);
+	}
+	db_reset(s);
+	json_decref(dict);
+	if (rc < 0)
+		return rc;
+	if (!csv)
+		buf_puts(out, "]");
+	snprintf(filename, fsize, "%s-v%lld.%s", code, (long long)version, csv ? "csv" : "json");
+	count(tx_count_download, id);
+	return 0;
+}
