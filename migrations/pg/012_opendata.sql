@@ -44,11 +44,6 @@ CREATE TABLE dataset_versions (
   UNIQUE (dataset_id, version)
 );
 
--- The rows of a version, numbered 1..row_count; data holds only the
--- published fields.
-CREATE TABLE dataset_rows (
-  version_id BIGINT NOT NULL REFERENCES dataset_versions(id),
-  seq BIGINT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (version_id, seq)
-);
+-- The rows of a version are in a table of their own, dsr_<version id>,
+-- created at publication with one typed, indexed column per published field
+-- (src/domain/opendata_rows.c); `db copy` copies them.

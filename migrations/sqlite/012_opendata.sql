@@ -43,11 +43,6 @@ CREATE TABLE dataset_versions (
   UNIQUE (dataset_id, version)
 ) STRICT;
 
--- The rows of a version, numbered 1..row_count; data holds only the
--- published fields.
-CREATE TABLE dataset_rows (
-  version_id INTEGER NOT NULL REFERENCES dataset_versions(id),
-  seq INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (version_id, seq)
-) STRICT, WITHOUT ROWID;
+-- The rows of a version are in a table of their own, dsr_<version id>,
+-- created at publication with one typed, indexed column per published field
+-- (src/domain/opendata_rows.c); `db copy` copies them.

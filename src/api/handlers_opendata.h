@@ -9,4 +9,5 @@ void h_datasets_republish(struct req *r);
 void h_datasets_withdraw(struct req *r);
 void h_datasets_rows(struct req *r);
 void h_datasets_download(struct req *r);
+void h_datasets_chart(struct req *r);
 #endif

@@ -5,6 +5,7 @@
 #include "http/req.h"
 #include "http/validate.h"
 #include "domain/opendata.h"
+#include "domain/opendata_rows.h"
 #include "base/buf.h"
 #include "base/xmalloc.h"
 
@@ -234,10 +235,26 @@ h_datasets_get(struct req *r)
 	reply_or_err(r, 200, opendata_get_json(req_db(r), id, &err), &err);
 }
 
+/* The filter parameters (repeatable) into out; -1 after a reply. */
+static int
+filters_of(struct req *r, const char **out)
+{
+	int n = req_query_all(r, "filter", out, OPENDATA_FILTERS_MAX);
+
+	if (n > OPENDATA_FILTERS_MAX)
+		req_field_error(r, "filter", "too_many", "at most %d filters",
+				OPENDATA_FILTERS_MAX);
+	for (int i = 0; i < n && i < OPENDATA_FILTERS_MAX; i++)
+		if (strlen(out[i]) > 4000)
+			req_field_error(r, "filter", "too_long", "a filter is at most 4000 bytes");
+	return n > OPENDATA_FILTERS_MAX ? OPENDATA_FILTERS_MAX : n;
+}
+
 void
 h_datasets_rows(struct req *r)
 {
 	struct opendata_rows_query q;
+	const char *filters[OPENDATA_FILTERS_MAX];
 	struct zt_err err;
 	int64_t id = req_param_id(r, 0), v;
 
@@ -245,12 +262,14 @@ h_datasets_rows(struct req *r)
 		return;
 	memset(&q, 0, sizeof(q));
 	q_int(r, "version", 1, INT64_MAX, 0, &q.version);
-	q.fields = q_str(r, "fields", 2000);
-	q.filter = q_str(r, "filter", 2000);
+	q.fields = q_str(r, "fields", 4000);
+	q.nfilters = filters_of(r, filters);
+	q.filters = filters;
+	q.q = q_str(r, "q", OPENDATA_VALUE_MAX);
 	q.sort = q_str(r, "sort", 41);
-	if (q_int(r, "limit", 1, 100, 50, &v) == 0)
+	if (q_int(r, "limit", 1, OPENDATA_LIMIT_MAX, 50, &v) == 0)
 		q.limit = (int)v;
-	q.cursor = q_str(r, "cursor", 100);
+	q.cursor = q_str(r, "cursor", 1000);
 	if (reply_if_invalid(r))
 		return;
 	err_clear(&err);
@@ -258,32 +277,70 @@ h_datasets_rows(struct req *r)
 }
 
 void
+h_datasets_chart(struct req *r)
+{
+	static const char *const aggs[] = {"count", "sum", "avg", NULL};
+	struct opendata_chart_query q;
+	const char *filters[OPENDATA_FILTERS_MAX];
+	struct zt_err err;
+	int64_t id = req_param_id(r, 0);
+
+	if (id < 0)
+		return;
+	memset(&q, 0, sizeof(q));
+	q_int(r, "version", 1, INT64_MAX, 0, &q.version);
+	q.group = q_str(r, "group", 41);
+	q.value = q_str(r, "value", 41);
+	q.agg = q_enum(r, "agg", aggs, "count");
+	q.nfilters = filters_of(r, filters);
+	q.filters = filters;
+	q.q = q_str(r, "q", OPENDATA_VALUE_MAX);
+	if (q.group == NULL)
+		req_field_error(r, "group", "required", "name the field to group by");
+	if (reply_if_invalid(r))
+		return;
+	err_clear(&err);
+	reply_or_err(r, 200, opendata_chart_json(req_db(r), id, &q, &err), &err);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	return opendata_stream_read(cls, buf, max);
+}
+
+static void
+stream_free(void *cls)
+{
+	opendata_stream_free(cls);
+}
+
+void
 h_datasets_download(struct req *r)
 {
 	static const char *const formats[] = {"csv", "json", NULL};
-	int64_t id = req_param_id(r, 0), version;
+	int64_t id = req_param_id(r, 0), version, bom;
 	char name[RESOURCE_CODE_MAX + 32], disp[RESOURCE_CODE_MAX + 64];
 	struct zt_err err;
-	struct buf b;
 
 	if (id < 0)
 		return;
 	q_int(r, "version", 1, INT64_MAX, 0, &version);
 	const char *format = q_enum(r, "format", formats, "csv");
+	q_int(r, "bom", 0, 1, 1, &bom);
 	if (reply_if_invalid(r))
 		return;
 	err_clear(&err);
-	buf_init(&b);
 	int csv = strcmp(format, "csv") == 0;
-	if (opendata_download(req_db(r), id, version, csv, &b, name, sizeof(name), &err) < 0) {
-		buf_cleanup(&b);
+	struct opendata_stream *st =
+	    opendata_stream_open(req_db(r), id, version, csv, (int)bom, name, sizeof(name), &err);
+	if (st == NULL) {
 		reply_err(r, &err);
 		return;
 	}
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
 	req_add_header(r, "Content-Disposition", disp);
-	size_t len;
-	char *data = buf_take(&b, &len);
-	reply_raw(r, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", data,
-		  len);
+	reply_stream(r, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+		     stream_read, stream_free, st);
 }

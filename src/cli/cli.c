@@ -9,6 +9,7 @@
 #include "crypto/sm3.h"
 #include "db/db.h"
 #include "domain/audit.h"
+#include "domain/opendata_rows.h"
 #include "domain/evaluate.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
@@ -263,6 +264,7 @@ cmd_serve(int argc, char **argv)
 	sla_start(cfg.sla_interval);
 	fed_start();
 	audit_seal_start();
+	opendata_counts_start();
 	char shown[600];
 	url_hide_password(cfg.db, shown, sizeof(shown));
 	fprintf(stderr, "zhengtong serving http://%s:%d (database %s, %d threads)\n",
@@ -286,6 +288,7 @@ cmd_serve(int argc, char **argv)
 	}
 	log_info("shutting down (signal %d)", sig);
 	server_stop();
+	opendata_counts_stop(); /* the last counts are written */
 	fed_stop();
 	sla_stop();
 	audit_seal_stop(); /* the last records get their signature before exit */

@@ -13,6 +13,7 @@
  * layer) or runs pg_dump; both write next to the destination and rename into
  * place only after the result has been checked. */
 #include "cli/dbtools.h"
+#include "domain/opendata_rows.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/config.h"
@@ -95,7 +96,6 @@ static const struct table tables[] = {
     {"fed_share_served_subjects", "subject", 0, "served_id", 1},
     {"datasets", "id", 1, NULL, 0},
     {"dataset_versions", "id", 1, NULL, 0},
-    {"dataset_rows", "version_id", 1, "seq", 1},
     {"audit_log", "seq", 1, NULL, 0},
     {"audit_head", "id", 1, NULL, 0},
     {"audit_signatures", "seq", 1, NULL, 0},
@@ -564,6 +564,8 @@ clear_target(db_conn *dst, struct zt_err *err)
 
 	if (db_conn_kind(dst) == DB_SQLITE && db_exec(dst, "DELETE FROM service_fts", err) < 0)
 		return err->code;
+	if (opendata_rows_drop_all(dst, err) < 0)
+		return err->code;
 	for (size_t i = NTABLES; i-- > 0;) {
 		snprintf(sql, sizeof(sql), "DELETE FROM %s", tables[i].name);
 		if (db_exec(dst, sql, err) < 0)
@@ -760,6 +762,12 @@ dbtools_copy(int argc, char **argv)
 		fprintf(stderr, "db copy: search index: %s\n", err.msg);
 		goto out;
 	}
+	int64_t dsrows = 0;
+	if (opendata_rows_copy(cp.src, cp.dst, &dsrows, &err) < 0) {
+		fprintf(stderr, "db copy: dataset rows: %s\n", err.msg);
+		goto out;
+	}
+	fprintf(stderr, "copy: dataset rows %lld/%lld\n", (long long)dsrows, (long long)dsrows);
 	if (db_conn_kind(cp.dst) == DB_PG && fix_sequences(cp.dst, &err) < 0) {
 		fprintf(stderr, "db copy: sequences: %s\n", err.msg);
 		goto out;

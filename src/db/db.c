@@ -29,6 +29,7 @@ struct db_conn {
 	void *h;		     /* the backend's connection */
 	struct cached *cache;
 	size_t ncache, capcache;
+	int nonce; /* names db_prepare_once statements apart */
 	struct db_conn *next_idle;
 };
 
@@ -209,6 +210,32 @@ db_stmt *
 db_prepare_dyn(db_conn *c, const char *sql, struct zt_err *err)
 {
 	return prepare(c, sql, 1, err);
+}
+
+db_stmt *
+db_prepare_once(db_conn *c, const char *sql, struct zt_err *err)
+{
+	/* Ids past any cache index, so a backend naming statements by id
+	 * (PostgreSQL) never collides with a cached one. */
+	int id = 1000000 + (c->nonce++ % 1000000);
+	void *h = c->be->prepare(c->h, sql, id, err);
+
+	if (h == NULL)
+		return NULL;
+	db_stmt *st = xmalloc(sizeof(*st));
+	st->be = c->be;
+	st->h = h;
+	st->c = c;
+	return st;
+}
+
+void
+db_finalize(db_stmt *s)
+{
+	if (s == NULL)
+		return;
+	s->be->finalize(s->h);
+	free(s);
 }
 
 void

@@ -63,6 +63,10 @@ void db_read_release(db_conn *c);
  * or be passed with db_prepare_dyn, which copies it for the cache key. */
 db_stmt *db_prepare(db_conn *c, const char *sql, struct zt_err *err);
 db_stmt *db_prepare_dyn(db_conn *c, const char *sql, struct zt_err *err);
+/* A statement of its own, not cached: for SQL built per request (whose
+ * shapes are unbounded). The caller finalizes it with db_finalize(). */
+db_stmt *db_prepare_once(db_conn *c, const char *sql, struct zt_err *err);
+void db_finalize(db_stmt *s); /* NULL is ignored */
 void db_bind_int(db_stmt *s, int idx, int64_t v);
 void db_bind_double(db_stmt *s, int idx, double v);
 void db_bind_text(db_stmt *s, int idx, const char *v); /* NULL binds NULL */

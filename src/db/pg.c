@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_MAX_PARAMS 32
+#define PG_MAX_PARAMS 128
 
 struct pg_conn {
 	PGconn *c;

@@ -20,7 +20,7 @@
 #include "domain/principal.h"
 #include "domain/resource.h"
 
-#define OPENDATA_ROWS_MAX     100000 /* rows of one version */
+#define OPENDATA_ROWS_MAX     2000000 /* rows of one version */
 #define OPENDATA_KEYWORDS_MAX 20
 #define OPENDATA_SPATIAL_MAX  20
 
@@ -77,31 +77,5 @@ json_t *opendata_search_json(db_conn *c, const struct opendata_query *q, struct 
 /* A published dataset: metadata, the current dictionary, its versions and
  * counts. A withdrawn or unknown dataset is ZT_ENOTFOUND. */
 json_t *opendata_get_json(db_conn *c, int64_t id, struct zt_err *err);
-
-struct opendata_rows_query {
-	int64_t version;    /* 0 = current */
-	const char *fields; /* "a,b" or NULL = all published fields */
-	const char *filter; /* "field:op:value" or NULL */
-	const char *sort;   /* "field" or "-field" or NULL = row order */
-	int limit;
-	const char *cursor;
-};
-
-/* A page {dataset, version, fields, items, next} of a version's rows.
- * ZT_EINVAL names the parameter (version, fields, filter, sort, cursor)
- * with reason unknown_field, bad_operator, bad_value, bad_filter or
- * invalid. Counts the query (datasets.query_count) in a write, best
- * effort (a failed count is logged, not an error). */
-json_t *opendata_rows_json(db_conn *c, int64_t id, const struct opendata_rows_query *q,
-			   struct zt_err *err);
-
-/* Appends version `version` (0 = current) of a published dataset to out:
- * CSV (csv 1: UTF-8 with a BOM, a header of field names, CRLF lines, RFC
- * 4180 quoting, absent values empty) or a JSON array of the row objects;
- * filename gets "<code>-v<version>.csv|json". Counts the download
- * (datasets.download_count, best effort). ZT_ENOTFOUND for an unknown or withdrawn
- * dataset, or naming version. */
-int opendata_download(db_conn *c, int64_t id, int64_t version, int csv, struct buf *out,
-		      char *filename, size_t fsize, struct zt_err *err);
 
 #endif

@@ -77,6 +77,51 @@ reply_raw(struct req *r, int status, const char *ctype, char *data, size_t len)
 }
 
 void
+reply_stream(struct req *r, int status, const char *ctype,
+	     ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max),
+	     void (*free_fn)(void *cls), void *cls)
+{
+	if (r->replied) {
+		free_fn(cls);
+		return;
+	}
+	set_body(r, status, ctype, NULL, 0);
+	r->stream = read;
+	r->stream_free = free_fn;
+	r->stream_cls = cls;
+}
+
+struct query_all {
+	const char *key;
+	const char **out;
+	int max, n;
+};
+
+static enum MHD_Result
+on_query_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_all *qa = cls;
+
+	(void)kind;
+	if (key && strcmp(key, qa->key) == 0) {
+		if (qa->n < qa->max)
+			qa->out[qa->n] = value ? value : "";
+		qa->n++;
+	}
+	return MHD_YES;
+}
+
+int
+req_query_all(struct req *r, const char *key, const char **out, int max)
+{
+	struct query_all qa = {key, out, max, 0};
+
+	if (r->conn)
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_value, &qa);
+	return qa.n;
+}
+
+void
 reply_json(struct req *r, int status, json_t *body)
 {
 	char *s = json_dumps(body, JSON_COMPACT);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -21,7 +22,7 @@ struct route;
 struct upload;
 
 #define REQ_MAX_PARAMS	4
-#define REQ_MAX_HEADERS 6
+#define REQ_MAX_HEADERS 8
 
 struct req {
 	struct MHD_Connection *conn;
@@ -52,6 +53,10 @@ struct req {
 	char *hdr_value[REQ_MAX_HEADERS];
 	int nhdr;
 	int replied;
+	/* A streamed body (reply_stream), read by MHD as it sends. */
+	ssize_t (*stream)(void *cls, uint64_t pos, char *buf, size_t max);
+	void (*stream_free)(void *cls);
+	void *stream_cls;
 	const char *cache_control; /* NULL = no-store */
 	const char *csp;	   /* NULL = default-src 'none' (API answers) */
 	uint64_t t0;
@@ -73,6 +78,16 @@ void reply_json(struct req *r, int status, json_t *body);
 /* 201 with body and Location: collection/id (reply_json steals body). */
 void reply_created(struct req *r, const char *collection, int64_t id, json_t *body);
 void reply_raw(struct req *r, int status, const char *ctype, char *data, size_t len);
+/* A body of unknown length produced by read (MHD's content reader: bytes
+ * written, -1 at the end, -2 on an error) as it is sent; free_fn(cls) runs
+ * when the answer is done (also when it is never sent). Memory stays the
+ * reader's, however large the body. */
+void reply_stream(struct req *r, int status, const char *ctype,
+		  ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max),
+		  void (*free_fn)(void *cls), void *cls);
+/* Every value of query parameter key (repeated keys), up to max, in out;
+ * returns how many there are (may exceed max). */
+int req_query_all(struct req *r, const char *key, const char **out, int max);
 /* problem+json without field errors. */
 void reply_problem(struct req *r, int status, const char *reason, const char *detail);
 /* Maps err->code to a status; names err->field in errors[] when set. */

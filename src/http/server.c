@@ -62,6 +62,8 @@ req_free(struct req *r)
 	upload_free(r->upload);
 	db_read_release(r->db);
 	free(r->resp);
+	if (r->stream_free)
+		r->stream_free(r->stream_cls);
 	free(r);
 }
 
@@ -95,8 +97,15 @@ send_reply(struct req *r)
 	metrics_observe(r->route_index, r->status, clock_mono_ns() - r->t0);
 	if (log_access_enabled())
 		access_log(r);
-	resp = MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
-	r->resp = NULL;
+	if (r->stream) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, r->stream,
+							 r->stream_cls, r->stream_free);
+		r->stream = NULL;
+		r->stream_free = NULL; /* the response's now */
+	} else {
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+		r->resp = NULL;
+	}
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

@@ -113,7 +113,6 @@ const TABLES = {
 	fed_share_served_subjects: 'subject, served_id',
 	datasets: 'id',
 	dataset_versions: 'id',
-	dataset_rows: 'version_id, seq',
 };
 const SEARCHES = ['失业', '营业执照', '证明'];
 
