@@ -39,6 +39,7 @@ CREATE TABLE dataset_versions (
   version BIGINT NOT NULL,
   fields TEXT NOT NULL,           -- JSON [{name, type, description, unit}]
   row_count BIGINT NOT NULL,
+  stats TEXT NOT NULL DEFAULT '{}', -- JSON {field: distinct values}, for query plans
   published_at BIGINT NOT NULL,
   published_by BIGINT REFERENCES users(id),
   UNIQUE (dataset_id, version)

@@ -38,6 +38,7 @@ CREATE TABLE dataset_versions (
   version INTEGER NOT NULL,
   fields TEXT NOT NULL,           -- JSON [{name, type, description, unit}]
   row_count INTEGER NOT NULL,
+  stats TEXT NOT NULL DEFAULT '{}', -- JSON {field: distinct values}, for query plans
   published_at INTEGER NOT NULL,
   published_by INTEGER REFERENCES users(id),
   UNIQUE (dataset_id, version)

@@ -62,5 +62,7 @@ void h_supervision_close(struct req *r);
 #include "api/handlers_fed_cases.h"
 #include "api/handlers_fed_share.h"
 #include "api/handlers_opendata.h"
+#include "api/handlers_devkeys.h"
+#include "api/handlers_dcat.h"
 
 #endif

@@ -2,6 +2,7 @@
  * republishing and withdrawing datasets (data officers), the public catalog
  * and row queries. */
 #include "api/handlers.h"
+#include "api/handlers_devkeys.h"
 #include "http/req.h"
 #include "http/validate.h"
 #include "domain/opendata.h"
@@ -208,12 +209,19 @@ h_datasets_search(struct req *r)
 	struct zt_err err;
 	int64_t v;
 
+	if (opendata_limit(r) < 0)
+		return;
+
 	memset(&q, 0, sizeof(q));
 	q.q = q_str(r, "q", 50);
 	q_int(r, "dept", 1, INT64_MAX, 0, &q.dept_id);
 	q.theme = q_str(r, "theme", 40);
 	q.region = q_str(r, "region", 12);
 	q.update_frequency = q_enum(r, "update_frequency", opendata_frequencies, NULL);
+	/* Every dataset is offered as CSV and JSON: the filter checks the
+	 * value and keeps them all. */
+	static const char *const formats[] = {"CSV", "JSON", "csv", "json", NULL};
+	q_enum(r, "format", formats, NULL);
 	if (q_int(r, "limit", 1, 100, 50, &v) == 0)
 		q.limit = (int)v;
 	q.cursor = q_str(r, "cursor", 100);
@@ -228,6 +236,9 @@ h_datasets_get(struct req *r)
 {
 	int64_t id = req_param_id(r, 0);
 	struct zt_err err;
+
+	if (opendata_limit(r) < 0)
+		return;
 
 	if (id < 0)
 		return;
@@ -258,6 +269,9 @@ h_datasets_rows(struct req *r)
 	struct zt_err err;
 	int64_t id = req_param_id(r, 0), v;
 
+	if (opendata_limit(r) < 0)
+		return;
+
 	if (id < 0)
 		return;
 	memset(&q, 0, sizeof(q));
@@ -284,6 +298,9 @@ h_datasets_chart(struct req *r)
 	const char *filters[OPENDATA_FILTERS_MAX];
 	struct zt_err err;
 	int64_t id = req_param_id(r, 0);
+
+	if (opendata_limit(r) < 0)
+		return;
 
 	if (id < 0)
 		return;
@@ -323,6 +340,9 @@ h_datasets_download(struct req *r)
 	int64_t id = req_param_id(r, 0), version, bom;
 	char name[RESOURCE_CODE_MAX + 32], disp[RESOURCE_CODE_MAX + 64];
 	struct zt_err err;
+
+	if (opendata_limit(r) < 0)
+		return;
 
 	if (id < 0)
 		return;

@@ -81,6 +81,8 @@ const struct route routes[] = {
 #include "api/routes_fed_share.inc"
     /* Open data portal, 数据开放平台 (api/opendata.c) */
 #include "api/routes_opendata.inc"
+#include "api/routes_devkeys.inc"
+#include "api/routes_dcat.inc"
     // clang-format on
 
     /* Last: everything else is the web portal's static files (web/). */

@@ -1,6 +1,7 @@
 /* supervision.c - the supervisor's 督办 items, their dashboard and closing
  * them; public complaints (投诉/线索) and the public service-quality figures. */
 #include "api/handlers.h"
+#include "http/ratelimit.h"
 #include "http/req.h"
 #include "http/validate.h"
 #include "domain/complaint.h"
@@ -8,9 +9,6 @@
 #include "domain/supervise.h"
 #include "base/ident.h"
 
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,33 +88,6 @@ h_supervision_close(struct req *r)
 
 /* ==== complaints ==== */
 
-/* Who is filing, for the rate limit: the peer's address, or behind the
- * local reverse proxy (a loopback peer) its X-Real-IP, which the proxy sets
- * itself (deploy/nginx). */
-static void
-client_key(struct req *r, char out[64])
-{
-	const union MHD_ConnectionInfo *ci =
-	    r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	int loopback = 0;
-
-	snprintf(out, 64, "unknown");
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, out, 64);
-		loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, out, 64);
-		loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	const char *real = loopback ? req_header(r, "X-Real-IP") : NULL;
-	if (real && *real && strlen(real) < 64 &&
-	    strspn(real, "0123456789abcdefABCDEF.:") == strlen(real))
-		snprintf(out, 64, "%s", real);
-}
-
 void
 h_complaints_submit(struct req *r)
 {
@@ -160,7 +131,8 @@ h_complaints_submit(struct req *r)
 		reply_err(r, &err);
 		return;
 	}
-	client_key(r, client);
+	/* Who is filing: the address, or the local proxy's X-Real-IP. */
+	req_client_key(r, client);
 	int wait = complaint_rate_take(client);
 	if (wait > 0) {
 		char secs[16];

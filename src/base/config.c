@@ -34,6 +34,8 @@ static const struct key {
     {"login_max_failures", K_INT, offsetof(struct config, login_max_failures), 0},
     {"login_window", K_INT, offsetof(struct config, login_window), 0},
     {"complaint_days", K_INT, offsetof(struct config, complaint_days), 0},
+    {"opendata_rate_anon", K_INT, offsetof(struct config, opendata_rate_anon), 0},
+    {"opendata_rate_key", K_INT, offsetof(struct config, opendata_rate_key), 0},
     {"fed_interval_ms", K_INT, offsetof(struct config, fed_interval_ms), 0},
     {"fed_registry_ttl", K_INT, offsetof(struct config, fed_registry_ttl), 0},
     {"fed_registry_refresh", K_INT, offsetof(struct config, fed_registry_refresh), 0},
@@ -64,6 +66,8 @@ defaults(void)
 	cfg.login_max_failures = 5;
 	cfg.login_window = 900;
 	cfg.complaint_days = 5;
+	cfg.opendata_rate_anon = 120;
+	cfg.opendata_rate_key = 1200;
 	cfg.fed_interval_ms = 2000;
 	cfg.fed_registry_ttl = 86400;
 	cfg.fed_retry_max = 300;

@@ -32,6 +32,10 @@ struct config {
 	int fed_retry_max;	  /* fed_retry_max = 300 s: longest back-off between deliveries */
 	int fed_timeout;	  /* fed_timeout = 10 s per node-to-node HTTP call */
 	int complaint_days;	  /* complaint_days = 5 working days to answer a complaint */
+	/* opendata_rate_anon = 120 open-data calls a minute per client address
+	 * opendata_rate_key = 1200 per developer key (X-API-Key); 0 = no limit */
+	int opendata_rate_anon;
+	int opendata_rate_key;
 	/* eval_weights = coverage:1,guide:1,maturity:1,channels:1,effectiveness:1 */
 	char eval_weights[256];
 	/* eval_bands = very_high:90,high:80,medium:60,low:0 (grade: lowest minimum met) */

@@ -82,6 +82,7 @@ static const struct command commands[] = {
     {"items", "required", cli_required_import, CLI_REQUIRED_IMPORT_USAGE, CLI_REQUIRED_IMPORT_HELP},
     {"demo", "generate", cli_demo_generate, CLI_DEMO_GENERATE_USAGE, CLI_DEMO_GENERATE_HELP},
     {"demo", "province", cli_demo_province, CLI_DEMO_PROVINCE_USAGE, CLI_DEMO_PROVINCE_HELP},
+    {"demo", "opendata", cli_demo_opendata, CLI_DEMO_OPENDATA_USAGE, CLI_DEMO_OPENDATA_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
     {"node", NULL, cli_node, CLI_NODE_USAGE, CLI_NODE_HELP},
 };

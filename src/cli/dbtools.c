@@ -96,6 +96,7 @@ static const struct table tables[] = {
     {"fed_share_served_subjects", "subject", 0, "served_id", 1},
     {"datasets", "id", 1, NULL, 0},
     {"dataset_versions", "id", 1, NULL, 0},
+    {"dev_api_keys", "id", 1, NULL, 0},
     {"audit_log", "seq", 1, NULL, 0},
     {"audit_head", "id", 1, NULL, 0},
     {"audit_signatures", "seq", 1, NULL, 0},

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/ident.h"
 #include "domain/demo_generate.h"
+#include "domain/demo_opendata.h"
 #include "domain/demo_province.h"
 
 #include <errno.h>
@@ -192,5 +193,52 @@ cli_demo_province(int argc, char **argv)
 		return 1;
 	}
 	demo_province_print(stdout, &out);
+	return 0;
+}
+
+int
+cli_demo_opendata(int argc, char **argv)
+{
+	const char *code = "520102-SCJG-900";
+	long long rows = 0;
+	int64_t id = 0;
+	struct zt_err err;
+	char *end;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--rows") == 0 && val) {
+			rows = strtoll(val, &end, 10);
+			if (*end || rows < 1 || rows > 10000000) {
+				fprintf(stderr, "demo opendata: --rows is 1..10000000\nusage: %s\n",
+					CLI_DEMO_OPENDATA_USAGE);
+				return 2;
+			}
+		} else if (strcmp(a, "--code") == 0 && val)
+			code = val;
+		else {
+			fprintf(stderr, "demo opendata: unknown argument %s\nusage: %s\n", a,
+				CLI_DEMO_OPENDATA_USAGE);
+			return 2;
+		}
+		i++;
+	}
+	if (rows == 0) {
+		fprintf(stderr, "demo opendata: --rows is required\nusage: %s\n",
+			CLI_DEMO_OPENDATA_USAGE);
+		return 2;
+	}
+	if (cli_setup(0) < 0)
+		return 1;
+	uint64_t t0 = clock_mono_ns();
+	err_clear(&err);
+	int rc = demo_opendata_stats(code, rows, &id, &err);
+	cli_teardown();
+	if (rc < 0) {
+		fprintf(stderr, "demo opendata: %s\n", err.msg);
+		return 1;
+	}
+	printf("dataset %lld OD-%s: %lld rows in %.2f s\n", (long long)id, code, rows,
+	       (double)(clock_mono_ns() - t0) / 1e9);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "base/mask.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "http/ratelimit.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -491,47 +492,28 @@ complaint_mask_text(const char *text, const char *const *names)
 
 /* ==== the per-client limit ==== */
 
-#define RATE_SLOTS 4096
+/* A fixed window per client (http/ratelimit.h), created on first use. */
+static struct ratelimit *rate;
+static pthread_once_t rate_once = PTHREAD_ONCE_INIT;
 
-struct rate_slot {
-	char key[64];
-	uint64_t start; /* monotonic ns when its window began */
-	int count;
-};
-
-static struct rate_slot rate[RATE_SLOTS];
-static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+static void
+rate_init(void)
+{
+	rate = ratelimit_new(4096);
+}
 
 int
 complaint_rate_take(const char *client)
 {
-	const uint64_t window = (uint64_t)COMPLAINT_RATE_WINDOW * 1000000000ull;
-	uint64_t h = 1469598103934665603ull, now = clock_mono_ns();
-	int wait = 0;
+	static const struct rl_policy p = {RL_WINDOW, COMPLAINT_RATE_MAX, COMPLAINT_RATE_WINDOW, 0};
 
-	for (const char *p = client; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	pthread_mutex_lock(&rate_mu);
-	/* One slot per hash: a client that lands on another's slot takes it
-	 * over with a fresh window (a collision can only loosen the limit). */
-	struct rate_slot *s = &rate[h % RATE_SLOTS];
-	if (strncmp(s->key, client, sizeof(s->key) - 1) != 0 || now - s->start >= window) {
-		snprintf(s->key, sizeof(s->key), "%s", client);
-		s->start = now;
-		s->count = 0;
-	}
-	if (s->count >= COMPLAINT_RATE_MAX)
-		wait = (int)((s->start + window - now + 999999999ull) / 1000000000ull);
-	else
-		s->count++;
-	pthread_mutex_unlock(&rate_mu);
-	return wait > 0 ? wait : 0;
+	pthread_once(&rate_once, rate_init);
+	return ratelimit_take(rate, client, &p, NULL);
 }
 
 void
 complaint_rate_reset(void)
 {
-	pthread_mutex_lock(&rate_mu);
-	memset(rate, 0, sizeof(rate));
-	pthread_mutex_unlock(&rate_mu);
+	pthread_once(&rate_once, rate_init);
+	ratelimit_reset(rate);
 }

@@ -1,6 +1,7 @@
 /* demo.c - demo data for a fresh node, created through the domain functions
  * (so it is validated and audited like any other data). */
 #include "domain/demo.h"
+#include "domain/demo_opendata.h"
 #include "domain/auth.h"
 #include "domain/case.h"
 #include "domain/complaint.h"
@@ -508,6 +509,8 @@ demo_create(int verbose, struct zt_err *err)
 	memcpy(people.idn2, idn2, sizeof(idn2));
 	memcpy(people.cc, cc, sizeof(cc));
 	if ((rc = demo_sharing(&people, license_type, err)) < 0)
+		return rc;
+	if ((rc = demo_opendata(err)) < 0)
 		return rc;
 
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {

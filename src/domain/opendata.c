@@ -2,6 +2,7 @@
  * snapshot, republication, withdrawal, the catalog and row queries. */
 #include "domain/opendata.h"
 #include "domain/opendata_rows.h"
+#include "domain/opendata_quality.h"
 #include "domain/audit.h"
 #include "domain/org.h"
 #include "base/clock.h"
@@ -538,10 +539,38 @@ has_region(json_t *spatial, const char *region)
 	return 0;
 }
 
+/* The region facet {code: count} as [{code, name, count}]. */
+static json_t *
+region_facet(db_conn *c, json_t *counts, struct zt_err *err)
+{
+	json_t *out = json_array(), *cnt;
+	const char *code;
+
+	db_stmt *s = db_prepare(c, "SELECT name FROM regions WHERE code = ?1", err);
+	if (s == NULL) {
+		json_decref(out);
+		return NULL;
+	}
+	json_object_foreach(counts, code, cnt)
+	{
+		db_bind_text(s, 1, code);
+		int rc = db_step(s, err);
+		json_array_append_new(out, json_pack("{s:s, s:s, s:O}", "code", code, "name",
+						     rc == DB_ROW ? db_col_text(s, 0) : code,
+						     "count", cnt));
+		db_reset(s);
+		if (rc < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 json_t *
 opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *err)
 {
-	int64_t after = 0, last = 0, total = 0;
+	int64_t after = 0, last = 0, total = 0, now = clock_now();
 	int n = 0, more = 0, rc;
 
 	if (cursor_id(q->cursor, &after, err) < 0)
@@ -553,7 +582,11 @@ opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *
 	    db_kind() == DB_PG
 		? "SELECT d.id, d.code, d.title, d.description, d.keywords, d.theme, d.license,"
 		  " d.update_frequency, d.spatial, d.dept_id, p.name, d.issued_at, d.modified_at,"
-		  " d.current_version FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " d.current_version, d.temporal_from, d.temporal_to, v.fields, v.published_at,"
+		  " v.row_count, d.query_count, d.download_count"
+		  " FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " JOIN dataset_versions v ON v.dataset_id = d.id AND v.version = "
+		  "d.current_version"
 		  " WHERE d.status = 'published' AND (CAST(?1 AS TEXT) IS NULL"
 		  " OR strpos(d.title, ?1) > 0 OR strpos(d.description, ?1) > 0"
 		  " OR strpos(d.keywords, ?1) > 0) AND (?2 = 0 OR d.dept_id = ?2)"
@@ -561,7 +594,11 @@ opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *
 		  " AND (CAST(?4 AS TEXT) IS NULL OR d.update_frequency = ?4) ORDER BY d.id"
 		: "SELECT d.id, d.code, d.title, d.description, d.keywords, d.theme, d.license,"
 		  " d.update_frequency, d.spatial, d.dept_id, p.name, d.issued_at, d.modified_at,"
-		  " d.current_version FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " d.current_version, d.temporal_from, d.temporal_to, v.fields, v.published_at,"
+		  " v.row_count, d.query_count, d.download_count"
+		  " FROM datasets d JOIN departments p ON p.id = d.dept_id"
+		  " JOIN dataset_versions v ON v.dataset_id = d.id AND v.version = "
+		  "d.current_version"
 		  " WHERE d.status = 'published' AND (?1 IS NULL"
 		  " OR instr(d.title, ?1) > 0 OR instr(d.description, ?1) > 0"
 		  " OR instr(d.keywords, ?1) > 0) AND (?2 = 0 OR d.dept_id = ?2)"
@@ -607,18 +644,36 @@ opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *
 		}
 		last = id;
 		n++;
-		json_array_append_new(
-		    items,
-		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:{s:I, s:s}, s:o,"
-			      " s:o, s:I}",
-			      "id", (json_int_t)id, "code", db_col_text(s, 1), "title",
-			      db_col_text(s, 2), "description", db_col_text(s, 3), "keywords",
-			      json_or(db_col_text(s, 4), json_array()), "theme", db_col_text(s, 5),
-			      "license", db_col_text(s, 6), "update_frequency", db_col_text(s, 7),
-			      "spatial", spatial, "department", "id", (json_int_t)db_col_int(s, 9),
-			      "name", db_col_text(s, 10), "issued_at", time_json(db_col_int(s, 11)),
-			      "modified_at", time_json(db_col_int(s, 12)), "current_version",
-			      (json_int_t)db_col_int(s, 13)));
+		struct opendata_quality_in qi = {
+		    .license = db_col_text(s, 6),
+		    .description = db_col_text(s, 3),
+		    .temporal_from = db_col_text(s, 14),
+		    .temporal_to = db_col_text(s, 15),
+		    .spatial = spatial,
+		    .update_frequency = db_col_text(s, 7),
+		    .modified_at = db_col_int(s, 12),
+		    .published_at = db_col_int(s, 17),
+		    .fields_text = db_col_text(s, 16),
+		};
+		int64_t nq = db_col_int(s, 19), nd = db_col_int(s, 20);
+		opendata_count_pending(id, &nq, &nd);
+		json_t *item = json_pack(
+		    "{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:O, s:{s:I, s:s}, s:o, s:o, s:I}",
+		    "id", (json_int_t)id, "code", db_col_text(s, 1), "title", db_col_text(s, 2),
+		    "description", db_col_text(s, 3), "keywords",
+		    json_or(db_col_text(s, 4), json_array()), "theme", db_col_text(s, 5), "license",
+		    db_col_text(s, 6), "update_frequency", db_col_text(s, 7), "spatial", spatial,
+		    "department", "id", (json_int_t)db_col_int(s, 9), "name", db_col_text(s, 10),
+		    "issued_at", time_json(db_col_int(s, 11)), "modified_at",
+		    time_json(db_col_int(s, 12)), "current_version", (json_int_t)db_col_int(s, 13));
+		json_object_set_new(item, "row_count", json_integer(db_col_int(s, 18)));
+		json_object_set_new(item, "query_count", json_integer(nq));
+		json_object_set_new(item, "download_count", json_integer(nd));
+		json_object_set_new(item, "formats", json_pack("[s, s]", "CSV", "JSON"));
+		json_object_set_new(item, "quality_score",
+				    json_integer(opendata_quality_score(&qi, now)));
+		json_decref(spatial);
+		json_array_append_new(items, item);
 	}
 	db_reset(s);
 	/* dept facet: [{id, name, count}] */
@@ -632,19 +687,25 @@ opendata_search_json(db_conn *c, const struct opendata_query *q, struct zt_err *
 	}
 	json_decref(fdept);
 	json_decref(dnames);
-	if (rc < 0) {
+	json_t *regions = rc < 0 ? NULL : region_facet(c, fregion, err);
+	json_decref(fregion);
+	if (rc < 0 || regions == NULL) {
 		json_decref(items);
 		json_decref(depts);
 		json_decref(ftheme);
-		json_decref(fregion);
 		json_decref(ffreq);
 		return NULL;
 	}
 	json_t *page = page_json_id(items, more, last);
 	json_object_set_new(page, "total", json_integer(total));
+	/* Every dataset is offered in both formats. */
+	json_t *fformat =
+	    total ? json_pack("{s:I, s:I}", "CSV", (json_int_t)total, "JSON", (json_int_t)total)
+		  : json_object();
 	json_object_set_new(page, "facets",
-			    json_pack("{s:o, s:o, s:o, s:o}", "dept", depts, "theme", ftheme,
-				      "region", fregion, "update_frequency", ffreq));
+			    json_pack("{s:o, s:o, s:o, s:o, s:o}", "dept", depts, "theme", ftheme,
+				      "region", regions, "format", fformat, "update_frequency",
+				      ffreq));
 	return page;
 }
 
@@ -699,6 +760,13 @@ opendata_get_json(db_conn *c, int64_t id, struct zt_err *err)
 	opendata_count_pending(id, &nq, &nd);
 	json_object_set_new(o, "query_count", json_integer(nq));
 	json_object_set_new(o, "download_count", json_integer(nd));
+	json_object_set_new(o, "formats", json_pack("[s, s]", "CSV", "JSON"));
+	json_t *quality = opendata_quality_json(c, id, clock_now(), err);
+	if (quality == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "quality", quality);
 	s = db_prepare(c,
 		       "SELECT version, fields, row_count, published_at FROM dataset_versions"
 		       " WHERE dataset_id = ?1 ORDER BY version",

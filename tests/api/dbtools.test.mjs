@@ -113,6 +113,7 @@ const TABLES = {
 	fed_share_served_subjects: 'subject, served_id',
 	datasets: 'id',
 	dataset_versions: 'id',
+	dev_api_keys: 'id',
 };
 const SEARCHES = ['失业', '营业执照', '证明'];
 

@@ -123,7 +123,7 @@ describe('open data portal', () => {
 	}
 
 	before(async () => {
-		node = await startNode({ now: T0 });
+		node = await startNode({ now: T0, env: { ZT_OPENDATA_RATE_ANON: '0' } });
 		admin = await login(node.url, 'admin');
 		const d = await get('/api/v1/departments');
 		for (const x of d.json.items ?? d.json) depts[x.name] = x.id;
@@ -428,6 +428,10 @@ describe('open data portal', () => {
 		assert.equal(r.status, 201, r.text);
 		ds2 = r.json.id;
 		const mine = (items) => items.filter((i) => i.code.startsWith('T8-')).map((i) => i.code);
+		/* The demo's own datasets (same department) leave the catalog, so
+		 * totals and facets count this file's datasets only. */
+		for (const d of (await get('/api/v1/datasets?limit=100')).json.items.filter((i) => i.code.startsWith('OD-')))
+			assert.equal((await post(`/api/v1/datasets/${d.id}/withdraw`, scjg, { reason: '测试前撤回演示数据' })).status, 200);
 
 		r = await get('/api/v1/datasets?q=' + encodeURIComponent('市场主体'));
 		assert.deepEqual(mine(r.json.items), ['T8-DS-QIYE']);
@@ -438,7 +442,21 @@ describe('open data portal', () => {
 		assert.equal(r.json.total, 2);
 		assert.deepEqual(r.json.facets.theme, { 市场监管: 1, 质量监督: 1 });
 		assert.deepEqual(r.json.facets.update_frequency, { daily: 1, monthly: 1 });
-		assert.deepEqual(r.json.facets.region, { 520102: 2, 520103: 1 });
+		assert.deepEqual(
+			r.json.facets.region.sort((a, b) => a.code.localeCompare(b.code)),
+			[
+				{ code: '520102', name: '南明区', count: 2 },
+				{ code: '520103', name: '云岩区', count: 1 },
+			],
+		);
+		assert.deepEqual(r.json.facets.format, { CSV: 2, JSON: 2 });
+		const q1 = r.json.items.find((i) => i.code === 'T8-DS-QIYE');
+		assert.deepEqual(
+			[q1.row_count, q1.formats, typeof q1.quality_score, q1.quality_score === (await get(`/api/v1/datasets/${q1.id}/quality`)).json.score],
+			[6, ['CSV', 'JSON'], 'number', true],
+		);
+		assert.deepEqual(err(await get('/api/v1/datasets?format=xml')), [400, 'format', 'enum']);
+		assert.equal((await get('/api/v1/datasets?format=CSV&q=' + encodeURIComponent('企业'))).json.total, 2);
 		assert.deepEqual(r.json.facets.dept, [{ id: depts['南明区市场监督管理局'], name: '南明区市场监督管理局', count: 2 }]);
 		r = await get('/api/v1/datasets?region=520103');
 		assert.deepEqual(mine(r.json.items), ['T8-DS-JIANCE']);
