@@ -201,7 +201,8 @@ check_tables(db_conn *c, const char *which, struct zt_err *err)
 		const char *name = db_col_text(s, 0);
 		int known = strcmp(name, "schema_migrations") == 0 ||
 			    strncmp(name, "sqlite_", 7) == 0 ||
-			    strncmp(name, "service_fts", 11) == 0;
+			    strncmp(name, "service_fts", 11) == 0 ||
+			    strncmp(name, "dsr_", 4) == 0; /* opendata_rows_copy */
 		for (size_t i = 0; !known && i < NTABLES; i++)
 			known = strcmp(name, tables[i].name) == 0;
 		if (!known) {

@@ -264,6 +264,10 @@ describe('db copy and backup', () => {
 		/* The copies carry the head's SM2 signature (the source is SQLite even
 		 * under ZT_TEST_PG). */
 		await waitSigned((q) => Object.values(sqlite(srcDb, q)[0])[0]);
+		/* The open data versions' row tables (dsr_<version id>) are copied too. */
+		const dsr = sqlite(srcDb, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'dsr\\_%' ESCAPE '\\'").map((x) => x.name);
+		assert.ok(dsr.length >= 2, 'the demo publishes datasets');
+		for (const t of dsr) TABLES[t] = 'seq';
 		for (const t of Object.keys(TABLES)) source[t] = sqliteTable(srcDb, t);
 		sourceFts = ftsRows(srcDb);
 		auditCount = source.audit_log.length;
