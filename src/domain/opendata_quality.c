@@ -47,19 +47,28 @@ given(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
+/* A check's result with its detail in English (fmt) and Chinese (zh, the
+ * same arguments in the same order; %.0s skips one). */
 static void check(struct opendata_check *c, const char *name, int weight, int passed,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		  const char *zh, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 static void
-check(struct opendata_check *c, const char *name, int weight, int passed, const char *fmt, ...)
+check(struct opendata_check *c, const char *name, int weight, int passed, const char *zh,
+      const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, ap2;
 
 	c->check = name;
 	c->weight = weight;
 	c->passed = passed;
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	vsnprintf(c->detail_zh, sizeof(c->detail_zh), zh, ap2);
+#pragma GCC diagnostic pop
+	va_end(ap2);
 	va_end(ap);
 }
 
@@ -68,11 +77,15 @@ check_license(const char *license, struct opendata_check *c)
 {
 	for (int i = 0; license && opendata_licenses[i]; i++)
 		if (strcmp(opendata_licenses[i], license) == 0) {
-			check(c, "license", W_LICENSE, 1, "%s is an open license", license);
+			check(c, "license", W_LICENSE, 1, "%s 是开放许可协议",
+			      "%s is an open license", license);
 			return;
 		}
-	check(c, "license", W_LICENSE, 0, "%s",
-	      given(license) ? "the license is not a known open license" : "no license");
+	if (given(license))
+		check(c, "license", W_LICENSE, 0, "不是已知的开放许可协议", "%s",
+		      "the license is not a known open license");
+	else
+		check(c, "license", W_LICENSE, 0, "没有许可协议", "%s", "no license");
 }
 
 static void
@@ -83,7 +96,8 @@ check_description(const char *description, struct opendata_check *c)
 	if (n < 0)
 		n = 0;
 	check(c, "description", W_DESCRIPTION, n >= OPENDATA_QUALITY_DESCRIPTION_MIN,
-	      "%ld characters (at least %d wanted)", n, OPENDATA_QUALITY_DESCRIPTION_MIN);
+	      "%ld 个字（至少 %d 个）", "%ld characters (at least %d wanted)", n,
+	      OPENDATA_QUALITY_DESCRIPTION_MIN);
 }
 
 static void
@@ -92,17 +106,27 @@ check_coverage(const struct opendata_quality_in *in, json_t *spatial, struct ope
 	size_t regions = json_is_array(spatial) ? json_array_size(spatial) : 0;
 	int from = given(in->temporal_from), to = given(in->temporal_to);
 
-	if (regions > 0 && from && to)
-		check(c, "coverage", W_COVERAGE, 1, "%zu region%s, %s to %s", regions,
-		      regions == 1 ? "" : "s", in->temporal_from, in->temporal_to);
-	else
-		check(c, "coverage", W_COVERAGE, 0, "%s%s%s",
-		      regions == 0 ? "no spatial coverage" : "",
-		      regions == 0 && !(from && to) ? "; " : "",
-		      from && to     ? ""
-		      : !from && !to ? "no temporal coverage"
-		      : !from	     ? "no temporal_from"
-				     : "no temporal_to");
+	if (regions > 0 && from && to) {
+		check(c, "coverage", W_COVERAGE, 1, "%zu 个地区%.0s，%s 至 %s",
+		      "%zu region%s, %s to %s", regions, regions == 1 ? "" : "s", in->temporal_from,
+		      in->temporal_to);
+		return;
+	}
+	const char *sp = regions == 0 ? "no spatial coverage" : "",
+		   *sp_zh = regions == 0 ? "没有空间范围" : "";
+	const char *sep = regions == 0 && !(from && to) ? "; " : "",
+		   *sep_zh = regions == 0 && !(from && to) ? "；" : "";
+	const char *tm = from && to	? ""
+			 : !from && !to ? "no temporal coverage"
+			 : !from	? "no temporal_from"
+					: "no temporal_to";
+	const char *tm_zh = from && to	   ? ""
+			    : !from && !to ? "没有时间范围"
+			    : !from	   ? "缺少起始日期"
+					   : "缺少截止日期";
+	char zh[OPENDATA_QUALITY_DETAIL_MAX];
+	snprintf(zh, sizeof(zh), "%s%s%s", sp_zh, sep_zh, tm_zh);
+	check(c, "coverage", W_COVERAGE, 0, zh, "%s%s%s", sp, sep, tm);
 }
 
 static void
@@ -113,17 +137,20 @@ check_update(const struct opendata_quality_in *in, int64_t now, struct opendata_
 	int64_t last = in->modified_at > in->published_at ? in->modified_at : in->published_at;
 
 	if (days < 0) {
-		check(c, "update_frequency_met", W_UPDATE, 0, "unknown update frequency");
+		check(c, "update_frequency_met", W_UPDATE, 0, "未知的更新频率", "%s",
+		      "unknown update frequency");
 		return;
 	}
 	if (days == 0) {
-		check(c, "update_frequency_met", W_UPDATE, 1, "irregular updates: always met");
+		check(c, "update_frequency_met", W_UPDATE, 1, "不定期更新：始终满足", "%s",
+		      "irregular updates: always met");
 		return;
 	}
 	int64_t age = now - last;
 	if (age < 0)
 		age = 0;
 	check(c, "update_frequency_met", W_UPDATE, age <= (int64_t)days * DAY,
+	      "%.0s%lld 天前更新（按更新频率最多 %d 天）",
 	      "%s: updated %lld days ago (at most %d allowed)", freq, (long long)(age / DAY), days);
 }
 
@@ -136,15 +163,16 @@ numeric(const char *type)
 static void
 check_fields(json_t *fields, struct opendata_check *c)
 {
-	struct buf b;
+	struct buf b, bz;
 	size_t i, bad = 0, n = json_is_array(fields) ? json_array_size(fields) : 0;
 	json_t *f;
 
 	if (n == 0) {
-		check(c, "fields_documented", W_FIELDS, 0, "no fields");
+		check(c, "fields_documented", W_FIELDS, 0, "没有字段", "%s", "no fields");
 		return;
 	}
 	buf_init(&b);
+	buf_init(&bz);
 	json_array_foreach(fields, i, f)
 	{
 		const char *name = json_string_value(json_object_get(f, "name"));
@@ -156,17 +184,28 @@ check_fields(json_t *fields, struct opendata_check *c)
 
 		if (!nodesc && !nounit)
 			continue;
-		if (++bad <= FIELDS_NAMED)
+		if (++bad <= FIELDS_NAMED) {
 			buf_printf(&b, "%s%s (%s%s%s)", bad > 1 ? ", " : "", name ? name : "?",
 				   nodesc ? "no description" : "", nodesc && nounit ? ", " : "",
 				   nounit ? "no unit" : "");
+			buf_printf(&bz, "%s%s（%s%s%s）", bad > 1 ? "，" : "", name ? name : "?",
+				   nodesc ? "缺说明" : "", nodesc && nounit ? "、" : "",
+				   nounit ? "缺单位" : "");
+		}
 	}
-	if (bad == 0)
-		check(c, "fields_documented", W_FIELDS, 1, "all %zu fields documented", n);
-	else
-		check(c, "fields_documented", W_FIELDS, 0, "%zu of %zu fields undocumented: %s%s",
-		      bad, n, b.data ? b.data : "", bad > FIELDS_NAMED ? ", ..." : "");
+	if (bad == 0) {
+		check(c, "fields_documented", W_FIELDS, 1, "全部 %zu 个字段均有说明",
+		      "all %zu fields documented", n);
+	} else {
+		char zh[OPENDATA_QUALITY_DETAIL_MAX];
+		snprintf(zh, sizeof(zh), "%zu 个字段（共 %zu 个）说明不全：%s%s", bad, n,
+			 bz.data ? bz.data : "", bad > FIELDS_NAMED ? "……" : "");
+		check(c, "fields_documented", W_FIELDS, 0, zh,
+		      "%zu of %zu fields undocumented: %s%s", bad, n, b.data ? b.data : "",
+		      bad > FIELDS_NAMED ? ", ..." : "");
+	}
 	buf_cleanup(&b);
+	buf_cleanup(&bz);
 }
 
 void
@@ -188,6 +227,7 @@ opendata_quality_eval(const struct opendata_quality_in *in, int64_t now,
 	check_update(in, now, &out->checks[3]);
 	check_fields(fields, &out->checks[4]);
 	check(&out->checks[5], "open_format", W_FORMAT, 1,
+	      "以 CSV 和 JSON 两种开放的机器可读格式提供", "%s",
 	      "served as CSV and JSON, both open machine-readable formats");
 	for (int i = 0; i < OPENDATA_QUALITY_NCHECKS; i++)
 		if (out->checks[i].passed)
@@ -212,9 +252,10 @@ opendata_quality_to_json(const struct opendata_quality *q)
 
 	for (int i = 0; i < OPENDATA_QUALITY_NCHECKS; i++) {
 		const struct opendata_check *c = &q->checks[i];
-		json_array_append_new(checks, json_pack("{s:s, s:b, s:i, s:s}", "check", c->check,
-							"passed", c->passed, "weight", c->weight,
-							"detail", c->detail));
+		json_array_append_new(checks,
+				      json_pack("{s:s, s:b, s:i, s:s, s:s}", "check", c->check,
+						"passed", c->passed, "weight", c->weight, "detail",
+						c->detail, "detail_zh", c->detail_zh));
 	}
 	return json_pack("{s:i, s:o}", "score", q->score, "checks", checks);
 }

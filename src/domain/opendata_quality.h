@@ -55,7 +55,8 @@ struct opendata_check {
 	const char *check; /* "license", "description", ... (static) */
 	int passed;
 	int weight;
-	char detail[OPENDATA_QUALITY_DETAIL_MAX]; /* why, in English */
+	char detail[OPENDATA_QUALITY_DETAIL_MAX];    /* why, in English */
+	char detail_zh[OPENDATA_QUALITY_DETAIL_MAX]; /* the same in Chinese */
 };
 
 struct opendata_quality {

@@ -468,7 +468,7 @@ filter_add(struct where *w, int pg, json_t *dict, const char *text, struct zt_er
 		return 0;
 	}
 	struct val x;
-	if (parse_val(t, v, strlen(v), &x) < 0 || (op == OP_LIKE && *v == '\0'))
+	if ((op == OP_LIKE && *v == '\0') || parse_val(t, v, strlen(v), &x) < 0)
 		return err_set(err, ZT_EINVAL, "filter", "bad_value",
 			       "%s is not a value of %s field %s", v,
 			       json_string_value(json_object_get(f, "type")), fname(f));

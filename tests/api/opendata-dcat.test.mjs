@@ -197,12 +197,12 @@ describe('open data DCAT catalog and quality', () => {
 		assert.deepEqual(b, {
 			score: 65,
 			checks: [
-				{ check: 'license', passed: true, weight: 20, detail: 'ODC-BY-1.0 is an open license' },
-				{ check: 'description', passed: true, weight: 15, detail: '33 characters (at least 30 wanted)' },
-				{ check: 'coverage', passed: false, weight: 15, detail: 'no temporal coverage' },
-				{ check: 'update_frequency_met', passed: true, weight: 20, detail: 'weekly: updated 0 days ago (at most 8 allowed)' },
-				{ check: 'fields_documented', passed: false, weight: 20, detail: '2 of 4 fields undocumented: capital (no unit), rate (no unit)' },
-				{ check: 'open_format', passed: true, weight: 10, detail: 'served as CSV and JSON, both open machine-readable formats' },
+				{ check: 'license', passed: true, weight: 20, detail: 'ODC-BY-1.0 is an open license', detail_zh: 'ODC-BY-1.0 是开放许可协议' },
+				{ check: 'description', passed: true, weight: 15, detail: '33 characters (at least 30 wanted)', detail_zh: '33 个字（至少 30 个）' },
+				{ check: 'coverage', passed: false, weight: 15, detail: 'no temporal coverage', detail_zh: '没有时间范围' },
+				{ check: 'update_frequency_met', passed: true, weight: 20, detail: 'weekly: updated 0 days ago (at most 8 allowed)', detail_zh: '0 天前更新（按更新频率最多 8 天）' },
+				{ check: 'fields_documented', passed: false, weight: 20, detail: '2 of 4 fields undocumented: capital (no unit), rate (no unit)', detail_zh: '2 个字段（共 4 个）说明不全：capital（缺单位），rate（缺单位）' },
+				{ check: 'open_format', passed: true, weight: 10, detail: 'served as CSV and JSON, both open machine-readable formats', detail_zh: '以 CSV 和 JSON 两种开放的机器可读格式提供' },
 			],
 		});
 		assert.equal((await get('/api/v1/datasets/999999/quality')).status, 404);

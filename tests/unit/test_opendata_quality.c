@@ -303,7 +303,7 @@ test_json_and_text(void **state)
 	json_t *checks = json_object_get(j, "checks");
 	assert_int_equal(json_array_size(checks), NCH);
 	json_t *c2 = json_array_get(checks, 2);
-	assert_int_equal(json_object_size(c2), 4);
+	assert_int_equal(json_object_size(c2), 5);
 	assert_string_equal(json_string_value(json_object_get(c2, "check")), "coverage");
 	assert_true(json_is_false(json_object_get(c2, "passed")));
 	assert_int_equal(json_integer_value(json_object_get(c2, "weight")), 15);

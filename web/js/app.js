@@ -31,6 +31,10 @@ import * as fedCases from './pages/fed-cases.js';
 import * as fedShare from './pages/fed-share.js';
 import * as fedShareIn from './pages/fed-share-incoming.js';
 import * as fedAdmin from './pages/fed-admin.js';
+import * as opendata from './pages/opendata.js';
+import * as opendataDataset from './pages/opendata-dataset.js';
+import * as opendataPublish from './pages/opendata-publish.js';
+import * as devkeys from './pages/devkeys.js';
 
 /* ---- who is signed in ---- */
 
@@ -128,6 +132,11 @@ const routes = [
 	{ path: '/fed/cases/:id', page: fedCases, view: 'detail', allow: (u) => isApplicant(u) || caseReader(u), login: true },
 	{ path: '/fed/proxy', page: fedCases, view: 'proxy', allow: caseReader, login: true },
 	{ path: '/fed/proxy/new', page: fedCases, view: 'proxy_new', allow: (u) => hasRole('clerk', u), login: true },
+	/* 数据开放平台 (issue 8) */
+	{ path: '/open', page: opendata, allow: ALL },
+	{ path: '/open/publish', page: opendataPublish, allow: (u) => hasRole('data_officer', u), login: true },
+	{ path: '/open/:id', page: opendataDataset, allow: ALL },
+	{ path: '/me/api-keys', page: devkeys, allow: (u) => !!u, login: true },
 ];
 
 /* Route parameters are numbers, except a license identifier (GB/T 36904:
@@ -195,6 +204,7 @@ function renderHeader(path) {
 	const list = h('ul', { class: 'nav-list' });
 	list.append(navLink('#/', t('nav.hall'), path === '/' || at('/services')));
 	list.append(navLink('#/national', t('fedcat.nav'), at('/national') || at('/fed/services')));
+	list.append(navLink('#/open', t('od.nav'), at('/open') || at('/me/api-keys')));
 	const publicLinks = () => {
 		list.append(navLink('#/evaluation', t('nav.evaluation'), at('/evaluation') || at('/quality')));
 		list.append(navLink('#/complaints/new', t('nav.complaint'), at('/complaints')));

@@ -4,8 +4,11 @@
 
 import zh from './i18n/zh.js';
 import en from './i18n/en.js';
+import zhOpendata from './i18n/zh-opendata.js';
+import enOpendata from './i18n/en-opendata.js';
 
-export const TABLES = { zh, en };
+/* The open data portal's strings (issue 8) are merged here. */
+export const TABLES = { zh: { ...zh, ...zhOpendata }, en: { ...en, ...enOpendata } };
 const KEY = 'zt.lang';
 
 let lang = 'zh';
