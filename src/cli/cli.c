@@ -1,6 +1,7 @@
 /* cli.c - parsing the command line and running one subcommand. */
 #include "cli/cli.h"
 #include "cli/dbtools.h"
+#include "cli/routes_cli.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
@@ -85,6 +86,7 @@ static const struct command commands[] = {
     {"demo", "opendata", cli_demo_opendata, CLI_DEMO_OPENDATA_USAGE, CLI_DEMO_OPENDATA_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
     {"node", NULL, cli_node, CLI_NODE_USAGE, CLI_NODE_HELP},
+    {"routes", NULL, cli_routes, CLI_ROUTES_USAGE, CLI_ROUTES_HELP},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
