@@ -1044,12 +1044,57 @@ json_text(struct buf *b, const char *s)
 	buf_puts(b, "\"");
 }
 
-/* A double written so that reading it back gives the same double. */
+/* An integer in decimal, without printf (a download formats millions). */
+static void
+int_text(struct buf *b, int64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(s + sizeof(s) - p));
+}
+
+/* A double written so that reading it back gives the same double. Most
+ * figures have few decimals (amounts, rates): when d is x / 10^k for an
+ * integer x and k <= 6, x is written with the point inserted (exact: the
+ * quotient of two exact doubles is correctly rounded, so it equals d only
+ * if d is the double nearest that decimal). Anything else goes through
+ * printf. */
 static void
 num_text(struct buf *b, double d)
 {
+	static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 	char s[40];
 
+	if (d > -1e15 && d < 1e15) {
+		for (int k = 0; k <= 6; k++) {
+			double m = d * pow10[k];
+			if (m <= -9e15 || m >= 9e15)
+				break;
+			int64_t x = (int64_t)(m < 0 ? m - 0.5 : m + 0.5);
+			if ((double)x / pow10[k] != d)
+				continue;
+			if (k == 0) {
+				int_text(b, x);
+				return;
+			}
+			uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+			char digits[24];
+			int n = snprintf(digits, sizeof(digits), "%0*llu", k + 1,
+					 (unsigned long long)u);
+			if (x < 0 || (x == 0 && signbit(d)))
+				buf_puts(b, "-");
+			buf_append(b, digits, (size_t)(n - k));
+			buf_puts(b, ".");
+			buf_append(b, digits + n - k, (size_t)k);
+			return;
+		}
+	}
 	snprintf(s, sizeof(s), "%.15g", d);
 	if (strtod(s, NULL) != d)
 		snprintf(s, sizeof(s), "%.17g", d);
@@ -1068,7 +1113,7 @@ cell(struct opendata_stream *st, db_stmt *s, int col, int k)
 	}
 	switch (st->types[k]) {
 	case T_INTEGER:
-		buf_printf(b, "%lld", (long long)db_col_int(s, col));
+		int_text(b, db_col_int(s, col));
 		break;
 	case T_NUMBER:
 		num_text(b, db_col_double(s, col));
