@@ -57,6 +57,11 @@ h_files_upload(struct req *r)
 	struct zt_err err;
 	json_t *out;
 
+	if (u->failed) {
+		/* A write to tmp/ failed (ENOSPC): not the client's fault. */
+		reply_problem(r, 507, "storage_full", "cannot store the file");
+		return;
+	}
 	if (u->size == 0) {
 		req_field_error(r, "file", "required", "the body must be the file's content");
 		reply_if_invalid(r);

@@ -993,7 +993,7 @@ out:
 
 struct opendata_stream {
 	int64_t id, vid;
-	int csv, done, nrows;
+	int csv, done, nrows, pg;
 	json_t *dict;
 	enum ftype *types;
 	int nfields;
@@ -1113,10 +1113,15 @@ cell(struct opendata_stream *st, db_stmt *s, int col, int k)
 	}
 	switch (st->types[k]) {
 	case T_INTEGER:
-		int_text(b, db_col_int(s, col));
-		break;
 	case T_NUMBER:
-		num_text(b, db_col_double(s, col));
+		/* PostgreSQL sends numbers as text already in their shortest exact
+		 * form (extra_float_digits 1, the default since 12). */
+		if (st->pg)
+			buf_puts(b, db_col_text(s, col));
+		else if (st->types[k] == T_INTEGER)
+			int_text(b, db_col_int(s, col));
+		else
+			num_text(b, db_col_double(s, col));
 		break;
 	case T_BOOLEAN:
 		buf_puts(b, db_col_int(s, col) ? "true" : "false");
@@ -1191,6 +1196,7 @@ opendata_stream_open(db_conn *c, int64_t id, int64_t version, int csv, int bom, 
 	st->id = id;
 	st->vid = vid;
 	st->csv = csv;
+	st->pg = is_pg(c);
 	st->dict = dict;
 	st->nfields = (int)json_array_size(dict);
 	st->types = xcalloc((size_t)st->nfields + 1, sizeof(*st->types));
