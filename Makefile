@@ -1,10 +1,12 @@
 # Thin wrapper over CMake: the two README commands and a few conveniences.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-libfuzzer
+FUZZ_SECONDS ?= 30
 BIN        := $(BUILD)/zhengtong
 JOBS       ?= 2
 
-.PHONY: all deps build run test test-unit test-api test-e2e test-pg test-cluster test-asan bench fmt lint clean
+.PHONY: all deps build run test test-unit test-api test-e2e test-pg test-cluster test-asan fuzz bench fmt lint clean
 
 all: build
 
@@ -53,6 +55,14 @@ test-asan: deps
 	@$(MAKE) --no-print-directory test-unit test-api BUILD=$(ASAN_BUILD)
 	@tests/with-pg $(MAKE) --no-print-directory test-unit test-api BUILD=$(ASAN_BUILD)
 
+# Every libFuzzer harness of tests/fuzz/ (clang, ASan + UBSan) for
+# FUZZ_SECONDS each, two at a time; fails on any crash, leak or hang and
+# prints a summary. Kept crashing inputs are replayed by `make test` too.
+fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZT_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: build
 	@bench/run
 
@@ -64,4 +74,4 @@ lint:
 		--suppress=missingIncludeSystem -I src src
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

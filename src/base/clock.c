@@ -69,7 +69,9 @@ time_parse(const char *s, int64_t *out)
 
 	if (*s >= '0' && *s <= '9' && strchr(s, '-') == NULL) {
 		long long v = strtoll(s, &end, 10);
-		if (*end != '\0' || v <= 0)
+		/* Up to 9999-12-31T23:59:59Z, like the ISO form (and no
+		 * overflow when a time is shifted to China time). */
+		if (*end != '\0' || v <= 0 || v > 253402300799LL)
 			return -1;
 		*out = v;
 		return 0;

@@ -293,7 +293,8 @@ load_required(db_conn *c, struct em_model *m, struct zt_err *err)
 	free(by_code);
 	if (rc < 0)
 		return rc;
-	qsort(m->req, (size_t)m->nreq, sizeof(*m->req), cmp_required);
+	if (m->nreq > 1) /* m->req is NULL without required items */
+		qsort(m->req, (size_t)m->nreq, sizeof(*m->req), cmp_required);
 	return 0;
 }
 

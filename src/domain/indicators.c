@@ -283,7 +283,8 @@ indicators_list_json(db_conn *c, struct zt_err *err)
 				v[i].regions = db_col_int(q, 1);
 	if (rc < 0)
 		goto out;
-	qsort(v, n, sizeof(*v), cmp_listed);
+	if (n > 1) /* v is NULL when there is nothing (qsort's pointer must not be) */
+		qsort(v, n, sizeof(*v), cmp_listed);
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:s, s:o, s:I}", "name", v[i].name,

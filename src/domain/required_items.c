@@ -118,7 +118,8 @@ duplicates(struct row *rows, int64_t n, const struct import_hooks *h)
 {
 	int64_t bad = 0, first = 0;
 
-	qsort(rows, (size_t)n, sizeof(*rows), cmp_row);
+	if (n > 1) /* rows is NULL when there are none */
+		qsort(rows, (size_t)n, sizeof(*rows), cmp_row);
 	for (int64_t i = 1; i < n; i++) {
 		const struct row *a = &rows[first], *b = &rows[i];
 		if (strcmp(a->region, b->region) || strcmp(a->code, b->code)) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 db_conn *
 req_db(struct req *r)
@@ -17,15 +18,30 @@ req_db(struct req *r)
 	return r->db;
 }
 
+/* The test seam's lookup (req.h): the first value of key in the pairs kv;
+ * header names compare without case, as in HTTP. */
+static const char *
+test_lookup(const char *const *kv, const char *key, int nocase)
+{
+	for (; kv && kv[0]; kv += 2)
+		if ((nocase ? strcasecmp(kv[0], key) : strcmp(kv[0], key)) == 0)
+			return kv[1];
+	return NULL;
+}
+
 const char *
 req_query(struct req *r, const char *key)
 {
+	if (r->conn == NULL)
+		return test_lookup(r->test_query, key, 0);
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *
 req_header(struct req *r, const char *name)
 {
+	if (r->conn == NULL)
+		return test_lookup(r->test_headers, name, 1);
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -118,6 +134,9 @@ req_query_all(struct req *r, const char *key, const char **out, int max)
 
 	if (r->conn)
 		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_value, &qa);
+	else
+		for (const char *const *kv = r->test_query; kv && kv[0]; kv += 2)
+			on_query_value(&qa, MHD_GET_ARGUMENT_KIND, kv[0], kv[1]);
 	return qa.n;
 }
 

@@ -60,6 +60,11 @@ struct req {
 	const char *cache_control; /* NULL = no-store */
 	const char *csp;	   /* NULL = default-src 'none' (API answers) */
 	uint64_t t0;
+	/* Test seam: without a connection (conn NULL: unit tests, fuzzing),
+	 * req_query, req_query_all and req_header read these NULL-terminated
+	 * name, value, name, value ... lists (owned by the caller) instead. */
+	const char *const *test_query;
+	const char *const *test_headers;
 };
 
 /* The request's read connection (taken from the pool on first use). */

@@ -11,13 +11,36 @@ router_check(void)
 {
 	for (size_t i = 0; i < nroutes; i++) {
 		const struct route *rt = &routes[i];
-		if (rt->who == 0 || rt->fn == NULL || rt->name == NULL || rt->pattern[0] != '/') {
+		if (rt->who == 0 || route_scope_name(rt->scope) == NULL || rt->fn == NULL ||
+		    rt->name == NULL || rt->pattern[0] != '/') {
 			fprintf(stderr, "route %s %s has no policy, handler or name\n", rt->method,
 				rt->pattern);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+const char *
+route_scope_name(enum route_scope s)
+{
+	switch (s) {
+	case SCOPE_UNDECLARED:
+		return NULL;
+	case SCOPE_ANY:
+		return "any";
+	case SCOPE_SELF:
+		return "self";
+	case SCOPE_OWNER:
+		return "owner";
+	case SCOPE_DEPT:
+		return "dept";
+	case SCOPE_DEPT_SYSADMIN:
+		return "dept_sysadmin";
+	case SCOPE_SIGNED:
+		return "signed";
+	}
+	return NULL;
 }
 
 /* Matches one pattern; params are filled only on success. */

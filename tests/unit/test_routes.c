@@ -2,7 +2,8 @@
  * router (http/router.c), and their agreement with docs/openapi.yaml.
  *
  * Test plan:
- * - The table: every route has a non-zero `who` using only known WHO_* bits,
+ * - The table: every route has a non-zero `who` using only known WHO_* bits
+ *   and a declared scope (signed routes are public: the envelope decides),
  *   a handler, a non-empty unique name, a pattern starting with '/' and a
  *   method among GET, POST, PUT, DELETE, PATCH; no (method, pattern) pair
  *   appears twice; routes with a body are not GET; router_check() returns 0.
@@ -172,6 +173,12 @@ test_table(void **state)
 		if (r->who == 0)
 			fail_msg("route %s %s has no policy", r->method, r->pattern);
 		assert_int_equal(r->who & ~known, 0);
+		if (route_scope_name(r->scope) == NULL)
+			fail_msg("route %s %s declares no scope", r->method, r->pattern);
+		/* Signed routes are public: the envelope, not a session, is the
+		 * credential. */
+		if (r->scope == SCOPE_SIGNED)
+			assert_int_equal(r->who, WHO_PUBLIC);
 		assert_non_null(r->fn);
 		assert_non_null(r->name);
 		assert_true(r->name[0] != '\0');
