@@ -329,10 +329,10 @@ add_rewrite(struct pairs *ps, const char *oldkey, const char *nsub, const char *
 }
 
 /* Rewrites one resource's rows: what = 0 seals clear values and indexes
- * clear subjects and keys (conversion); 2 recomputes blind
- * indexes under the current lookup key (lookup rotation). */
+ * clear subjects and keys (conversion); 2 recomputes blind indexes under
+ * lookup version ver (lookup rotation: the new version, not current yet). */
 static int
-rows_rewrite(db_conn *c, int64_t rid, int what, int64_t *n, struct zt_err *err)
+rows_rewrite(db_conn *c, int64_t rid, int what, int ver, int64_t *n, struct zt_err *err)
 {
 	struct resource_meta m;
 	struct pairs ps = {0};
@@ -393,9 +393,12 @@ rows_rewrite(db_conn *c, int64_t rid, int what, int64_t *n, struct zt_err *err)
 			else
 				snprintf(ck, sizeof(ck), "%s",
 					 json_is_string(kv) ? json_string_value(kv) : key);
-			resource_key_stored(kp, ck, nkey);
+			if (kp)
+				fieldenc_index_ver(ver, ck, nkey);
+			else
+				snprintf(nkey, sizeof(nkey), "%s", ck);
 			if (json_is_string(sv))
-				fieldenc_index(json_string_value(sv), nsub);
+				fieldenc_index_ver(ver, json_string_value(sv), nsub);
 			changed = strcmp(nkey, key) != 0 || strcmp(nsub, sub ? sub : "") != 0;
 			if (changed) {
 				char *t = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
@@ -439,14 +442,14 @@ rows_rewrite(db_conn *c, int64_t rid, int what, int64_t *n, struct zt_err *err)
 }
 
 static int
-all_resources(db_conn *c, int what, int64_t *n, struct zt_err *err)
+all_resources(db_conn *c, int what, int ver, int64_t *n, struct zt_err *err)
 {
 	struct pairs ids = {0};
 	int rc = collect(c, "SELECT DISTINCT resource_id FROM resource_rows ORDER BY 1", 1, 0, 0,
 			 &ids, err);
 
 	for (size_t i = 0; rc == 0 && i < ids.n; i++)
-		rc = rows_rewrite(c, ids.p[i].id, what, n, err);
+		rc = rows_rewrite(c, ids.p[i].id, what, ver, n, err);
 	pairs_free(&ids);
 	return rc;
 }
@@ -472,7 +475,7 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 	for (size_t i = 0; i < NQUERY; i++)
 		if ((rc = convert_queries(c, &query_cols[i], n, err)) < 0)
 			return rc;
-	if ((rc = all_resources(c, 0, n, err)) < 0)
+	if ((rc = all_resources(c, 0, 0, n, err)) < 0)
 		return rc;
 	/* Failed logins are counted by login name; an ID number there would
 	 * stay in clear. The counters are short-lived (login_window): start
@@ -854,7 +857,7 @@ tx_lookup(db_conn *c, void *arg, struct zt_err *err)
 		pairs_free(&ps);
 	}
 	if (rc == 0)
-		rc = all_resources(c, 2, &j->changed, err);
+		rc = all_resources(c, 2, j->cur, &j->changed, err);
 	/* Access subject tables through the map. */
 	for (size_t t = 0; rc == 0 && t < NSUBJ; t++) {
 		snprintf(sql, sizeof(sql), "SELECT DISTINCT subject, NULL FROM %s", subj_tabs[t]);
