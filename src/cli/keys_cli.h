@@ -21,10 +21,10 @@
 	"  rotate --lookup   adds a new lookup key and recomputes every blind index (ID\n"         \
 	"                    numbers, subjects) from the decrypted values in one transaction.\n"   \
 	"  remove V          drops key version V from the key file once no value uses it.\n"       \
-	"  lookup VALUE      prints the blind index stored for VALUE (an ID number or credit\n"   \
-	"                    code in its normal form), to find its rows with SQL.\n"              \
-	"  open              decrypts each line of stdin (an enc1: value, or a stored row\n"      \
-	"                    as JSON with its encrypted members) to stdout.\n"                    \
+	"  lookup VALUE      prints the blind index stored for VALUE (an ID number or credit\n"    \
+	"                    code in its normal form), to find its rows with SQL.\n"               \
+	"  open              decrypts each line of stdin (an enc1: value, or a stored row\n"       \
+	"                    as JSON with its encrypted members) to stdout.\n"                     \
 	"Running servers notice the changed key file within a second; SIGHUP reloads at once."
 
 /* After migrating: loads the key file (creating it when the database holds
