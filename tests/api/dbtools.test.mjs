@@ -496,7 +496,7 @@ describe('db copy and backup', () => {
 				} finally {
 					await node.stop();
 				}
-				const v = zt(['audit', 'verify'], { ZT_DB: db });
+				const v = zt(['audit', 'verify'], { ZT_DB: db, ...srcKey() });
 				assert.equal(v.code, 0, v.stdout + v.stderr);
 				/* The node that wrote on the copy signed its last records when it stopped. */
 				assert.match(v.stdout, /^audit chain intact: (\d+) records verified\nsigned by node key [0-9a-f]{16} up to record \1\n$/);

@@ -123,11 +123,13 @@ describe('encryption at rest', () => {
 			assert.ok(s.length > 100000);
 			return s;
 		}
-		const tables = node
-			.sql("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
-			.map((x) => x.t);
-		assert.ok(tables.includes('users') && tables.includes('resource_rows'));
-		return tables.map((t) => node.sql(`SELECT t::text AS x FROM "${t}" t`).map((x) => x.x).join('\n')).join('\n');
+		const tables = node.sql(
+			"SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
+				" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+		);
+		const names = tables.map((x) => x.t);
+		assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
+		return tables.map(({ s, t }) => node.sql(`SELECT t::text AS x FROM "${s}"."${t}" t`).map((x) => x.x).join('\n')).join('\n');
 	}
 
 	function status() {
