@@ -124,12 +124,13 @@ describe('encryption at rest', () => {
 			return s;
 		}
 		const tables = node.sql(
-			"SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
+			"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
 				" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
 		);
-		const names = tables.map((x) => x.t);
+		const names = tables.map((x) => x.tab);
 		assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
-		return tables.map(({ s, t }) => node.sql(`SELECT t::text AS x FROM "${s}"."${t}" t`).map((x) => x.x).join('\n')).join('\n');
+		/* node.sql wraps the query as (...) t: the row alias is r */
+		return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
 	}
 
 	function status() {
