@@ -20,6 +20,7 @@ static const struct key {
     {"listen", K_LISTEN, 0, 0},
     {"data_dir", K_STR, offsetof(struct config, data_dir), sizeof(cfg.data_dir)},
     {"db", K_STR, offsetof(struct config, db), sizeof(cfg.db)},
+    {"data_key_file", K_STR, offsetof(struct config, data_key_file), sizeof(cfg.data_key_file)},
     {"calendar_dir", K_STR, offsetof(struct config, calendar_dir), sizeof(cfg.calendar_dir)},
     {"web_dir", K_STR, offsetof(struct config, web_dir), sizeof(cfg.web_dir)},
     {"access_log", K_STR, offsetof(struct config, access_log), sizeof(cfg.access_log)},
@@ -217,6 +218,8 @@ config_load(const char *path, char *errbuf, size_t errlen)
 	}
 	if (cfg.db[0] == '\0')
 		snprintf(cfg.db, sizeof(cfg.db), "%s/zhengtong.db", cfg.data_dir);
+	if (cfg.data_key_file[0] == '\0')
+		snprintf(cfg.data_key_file, sizeof(cfg.data_key_file), "%s/data.key", cfg.data_dir);
 	if (cfg.threads < 1 || cfg.threads > 256) {
 		snprintf(errbuf, errlen, "threads must be 1..256");
 		return -1;

@@ -13,6 +13,7 @@ struct config {
 	int listen_port;
 	char data_dir[512];	/* data_dir = data */
 	char db[600];		/* db = <data_dir>/zhengtong.db */
+	char data_key_file[600]; /* data_key_file = <data_dir>/data.key (field encryption keys) */
 	char calendar_dir[512]; /* calendar_dir = calendar (shipped files) */
 	char web_dir[512];	/* web_dir = web (static files) */
 	char access_log[512];	/* access_log = - (stderr) */

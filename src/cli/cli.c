@@ -1,10 +1,12 @@
 /* cli.c - parsing the command line and running one subcommand. */
 #include "cli/cli.h"
 #include "cli/dbtools.h"
+#include "cli/keys_cli.h"
 #include "cli/routes_cli.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "crypto/fieldenc.h"
 #include "crypto/nodekey.h"
 #include "crypto/password.h"
 #include "crypto/sm3.h"
@@ -85,6 +87,7 @@ static const struct command commands[] = {
     {"demo", "province", cli_demo_province, CLI_DEMO_PROVINCE_USAGE, CLI_DEMO_PROVINCE_HELP},
     {"demo", "opendata", cli_demo_opendata, CLI_DEMO_OPENDATA_USAGE, CLI_DEMO_OPENDATA_HELP},
     {"backup", NULL, cmd_backup, DBTOOLS_BACKUP_USAGE, DBTOOLS_BACKUP_HELP},
+    {"keys", NULL, cli_keys, CLI_KEYS_USAGE, CLI_KEYS_HELP},
     {"node", NULL, cli_node, CLI_NODE_USAGE, CLI_NODE_HELP},
     {"routes", NULL, cli_routes, CLI_ROUTES_USAGE, CLI_ROUTES_HELP},
 };
@@ -174,6 +177,10 @@ cli_setup(int need_server)
 		fprintf(stderr, "zhengtong: node key: %s\n", err.msg);
 		return -1;
 	}
+	if (keys_startup(&err) < 0) {
+		fprintf(stderr, "zhengtong: data keys: %s\n", err.msg);
+		return -1;
+	}
 	audit_enable_signing();
 	(void)need_server;
 	return 0;
@@ -185,6 +192,7 @@ cli_teardown(void)
 	audit_seal_flush();
 	db_close();
 	nodekey_unload();
+	fieldenc_unload();
 	sm3_cleanup_lib();
 }
 
@@ -285,6 +293,10 @@ cmd_serve(int argc, char **argv)
 			if (rc && workcal_reload(rc, &err) == 0)
 				log_info("calendar reloaded");
 			db_read_release(rc);
+			if (fieldenc_reload(&err) == 0)
+				log_info("data keys reloaded");
+			else
+				log_warn("data keys: %s", err.msg);
 			continue;
 		}
 		break;

@@ -6,6 +6,7 @@
 #include "base/config.h"
 #include "base/ident.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "crypto/password.h"
 #include "crypto/token.h"
 
@@ -63,19 +64,38 @@ tx_failure(db_conn *c, void *arg, struct zt_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+#define LOGIN_NORM_MAX AUTH_LOGIN_KEY_MAX
+
+/* The login as stored: a citizen's login is their ID number, kept only as
+ * its blind index (encryption at rest, crypto/fieldenc.h). */
 static void
-normalize_login(const char *login, char norm[64])
+normalize_login(const char *login, char norm[LOGIN_NORM_MAX])
 {
-	snprintf(norm, 64, "%s", login);
-	if (strlen(norm) == 18 && norm[17] == 'x')
+	size_t n;
+
+	snprintf(norm, LOGIN_NORM_MAX, "%s", login);
+	n = strlen(norm);
+	if (n == 18 && norm[17] == 'x')
 		norm[17] = 'X';
+	if (n == 18 && strspn(norm, "0123456789") >= 17 &&
+	    (norm[17] == 'X' || (norm[17] >= '0' && norm[17] <= '9'))) {
+		char id[19];
+		memcpy(id, norm, 19);
+		fieldenc_index(id, norm);
+	}
+}
+
+void
+auth_login_key(const char *login, char out[AUTH_LOGIN_KEY_MAX])
+{
+	normalize_login(login, out);
 }
 
 int64_t
 auth_retry_after(db_conn *c, const char *login)
 {
 	struct zt_err err;
-	char norm[64];
+	char norm[LOGIN_NORM_MAX];
 
 	normalize_login(login, norm);
 	int64_t wait = throttle_check(c, norm, &err);
@@ -125,6 +145,7 @@ auth_session_lookup(db_conn *c, const char *token, struct principal *out, struct
 
 struct new_user {
 	const char *kind, *login, *name, *id_number, *credit_code, *phone, *hash;
+	const char *id_number_enc; /* the ID number encrypted; id_number is its index */
 	int64_t dept_id, created_by;
 	unsigned roles;
 	int64_t id;
@@ -154,8 +175,8 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 	}
 	s = db_prepare(c,
 		       "INSERT INTO users (kind, login, name, id_number, credit_code, phone,"
-		       " password_hash, dept_id, roles, created_at, created_by)"
-		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) RETURNING id",
+		       " password_hash, dept_id, roles, created_at, created_by, id_number_enc)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) RETURNING id",
 		       err);
 	if (s == NULL)
 		return err->code;
@@ -164,8 +185,11 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 	db_bind_text(s, 3, u->name);
 	db_bind_text(s, 4, u->id_number);
 	db_bind_text(s, 5, u->credit_code);
-	db_bind_text(s, 6, u->phone);
+	char *phone = fieldenc_encrypt_str(u->phone);
+	db_bind_text(s, 6, phone);
+	free(phone);
 	db_bind_text(s, 7, u->hash);
+	db_bind_text(s, 12, u->id_number_enc);
 	if (u->dept_id)
 		db_bind_int(s, 8, u->dept_id);
 	else
@@ -192,7 +216,8 @@ tx_insert_user(db_conn *c, void *arg, struct zt_err *err)
 int
 auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err)
 {
-	char hash[PASSWORD_HASH_MAX], norm[32];
+	char hash[PASSWORD_HASH_MAX], norm[32], idx[FIELDENC_IDX_LEN];
+	char *id_enc = NULL;
 	struct new_user u;
 	int rc;
 
@@ -204,7 +229,8 @@ auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err
 		if ((rc = ident_check_id_number(norm, clock_today_ymd(), err)) < 0)
 			return rc;
 		u.kind = "citizen";
-		u.id_number = norm;
+		fieldenc_index(norm, idx);
+		u.id_number = idx;
 	} else {
 		if (ident_normalize(in->credit_code, norm, sizeof(norm)) < 0)
 			return err_set(err, ZT_EINVAL, "credit_code", "length",
@@ -220,11 +246,14 @@ auth_register(const struct register_in *in, int64_t *user_id, struct zt_err *err
 		return rc;
 	if (password_hash(in->password, hash) < 0)
 		return err_set(err, ZT_EINTERNAL, "", "hash", "cannot hash password");
-	u.login = norm;
+	u.login = u.id_number ? u.id_number : norm;
+	if (u.id_number)
+		u.id_number_enc = id_enc = fieldenc_encrypt_str(norm);
 	u.name = in->name;
 	u.phone = in->phone;
 	u.hash = hash;
 	rc = db_write(tx_insert_user, &u, err);
+	free(id_enc);
 	if (rc == 0)
 		*user_id = u.id;
 	return rc;
@@ -322,7 +351,7 @@ int
 auth_login(db_conn *rc_conn, const char *login, const char *password, char token[AUTH_TOKEN_LEN],
 	   int64_t *expires_at, int64_t *user_id, struct zt_err *err)
 {
-	char hash[PASSWORD_HASH_MAX] = "", norm[64];
+	char hash[PASSWORD_HASH_MAX] = "", norm[LOGIN_NORM_MAX];
 	char th[SM3_HEX_LEN];
 	int64_t uid = 0, wait;
 	int rc;
@@ -425,7 +454,7 @@ auth_user_json(db_conn *c, int64_t user_id, struct zt_err *err)
 
 	db_stmt *s = db_prepare(c,
 				"SELECT u.id, u.kind, u.login, u.name, u.phone, u.dept_id, u.roles,"
-				" d.name, d.name_en, d.region_code FROM users u"
+				" d.name, d.name_en, d.region_code, u.id_number_enc FROM users u"
 				" LEFT JOIN departments d ON d.id = u.dept_id WHERE u.id = ?1",
 				err);
 	if (s == NULL)
@@ -433,10 +462,16 @@ auth_user_json(db_conn *c, int64_t user_id, struct zt_err *err)
 	db_bind_int(s, 1, user_id);
 	if (db_step(s, err) == DB_ROW) {
 		const char *kind = db_col_text(s, 1), *login = db_col_text(s, 2);
-		const char *phone = db_col_text(s, 4);
 		int official = strcmp(kind, "official") == 0;
-		char *mlogin = official ? xstrdup(login) : ident_mask_id(login);
+		/* Citizens sign in with their ID number: shown from its
+		 * encrypted copy (the login column holds its index). */
+		char *idn =
+		    db_col_isnull(s, 10) ? NULL : fieldenc_open_str(db_col_text(s, 10), err);
+		char *phone = fieldenc_open_str(db_col_text(s, 4), err);
+		char *mlogin = official ? xstrdup(login) : ident_mask_id(idn ? idn : login);
 		char *mphone = phone ? ident_mask_phone(phone) : NULL;
+		free(idn);
+		free(phone);
 		o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "kind",
 			      kind, "login", mlogin, "name", db_col_text(s, 3));
 		json_object_set_new(o, "phone", mphone ? json_string(mphone) : json_null());

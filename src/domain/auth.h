@@ -12,6 +12,12 @@
 #include "domain/principal.h"
 
 #define AUTH_TOKEN_LEN 47
+#define AUTH_LOGIN_KEY_MAX 80 /* FIELDENC_IDX_LEN */
+
+/* A login as users.login stores it: an ID number (a citizen's login) as
+ * its blind index (encryption at rest, crypto/fieldenc.h), anything else
+ * as given (a trailing 'x' of an ID number upper-cased). */
+void auth_login_key(const char *login, char out[AUTH_LOGIN_KEY_MAX]);
 
 struct register_in {
 	enum user_kind kind; /* KIND_CITIZEN or KIND_ENTERPRISE */

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "crypto/sm3.h"
 #include "fed/xcase.h"
 
@@ -470,18 +471,19 @@ autofills_free(struct autofills *af)
 }
 
 int
-case_applicant_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err)
+case_applicant_subject(db_conn *c, int64_t user_id, char out[CASE_SUBJECT_MAX], struct zt_err *err)
 {
 	db_stmt *s =
-	    db_prepare(c,
-		       "SELECT CASE WHEN kind = 'enterprise' THEN credit_code ELSE id_number END"
-		       " FROM users WHERE id = ?1",
-		       err);
+	    db_prepare(c, "SELECT kind, id_number, credit_code FROM users WHERE id = ?1", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, user_id);
 	int rc = db_step(s, err);
-	snprintf(out, 32, "%s", rc == DB_ROW && !db_col_isnull(s, 0) ? db_col_text(s, 0) : "");
+	out[0] = '\0';
+	if (rc == DB_ROW && strcmp(db_col_text(s, 0), "enterprise") == 0 && !db_col_isnull(s, 2))
+		fieldenc_index(db_col_text(s, 2), out);
+	else if (rc == DB_ROW && !db_col_isnull(s, 1)) /* already the index */
+		snprintf(out, CASE_SUBJECT_MAX, "%s", db_col_text(s, 1));
 	db_reset(s);
 	return rc < 0 ? rc : 0;
 }
@@ -650,7 +652,7 @@ json_t *
 case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id, struct zt_err *err)
 {
 	struct autofills *af = xcalloc(1, sizeof(*af));
-	char subject[32], t[11];
+	char subject[CASE_SUBJECT_MAX], t[11];
 	json_t *out = NULL;
 	int rc;
 
@@ -805,7 +807,7 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	    (strcmp(item.target, "enterprise") == 0 && j->by->kind != KIND_ENTERPRISE))
 		return err_set(err, ZT_ERULE, "item_code", "wrong_applicant",
 			       "this item is for %s applicants", item.target);
-	char subject[32];
+	char subject[CASE_SUBJECT_MAX];
 	int filled[CASE_MAX_MATERIALS], nfilled;
 	if ((rc = case_applicant_subject(c, j->by->user_id, subject, err)) < 0)
 		return rc;

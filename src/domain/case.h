@@ -140,9 +140,12 @@ const char *case_timer(int64_t now, const char *phase, int paused, int64_t due_a
 json_t *case_prefill_json(db_conn *c, const struct principal *by, int64_t item_id,
 			  struct zt_err *err);
 
-/* The data subject of an account: its ID number (citizen) or credit code
+#define CASE_SUBJECT_MAX 80 /* FIELDENC_IDX_LEN */
+/* The data subject of an account as subject columns store it: the blind
+ * index (crypto/fieldenc.h) of its ID number (citizen) or credit code
  * (enterprise) into out; "" when it has none. */
-int case_applicant_subject(db_conn *c, int64_t user_id, char out[32], struct zt_err *err);
+int case_applicant_subject(db_conn *c, int64_t user_id, char out[CASE_SUBJECT_MAX],
+			   struct zt_err *err);
 
 /* Appends an event to a case's history inside the caller's transaction.
  * The event of a cross-region case is also queued for its receiving node

@@ -12,6 +12,7 @@
 #include "base/mask.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "http/ratelimit.h"
 
 #include <pthread.h>
@@ -137,8 +138,10 @@ contact(db_conn *c, struct submit_job *j, char name[160], char phone[24], struct
 		db_bind_int(s, 1, j->by->user_id);
 		if ((rc = db_step(s, err)) == DB_ROW) {
 			snprintf(name, 160, "%s", db_col_text(s, 0));
-			if (!db_col_isnull(s, 1))
-				snprintf(phone, 24, "%s", db_col_text(s, 1));
+			char *p = fieldenc_open_str(db_col_text(s, 1), err);
+			if (p)
+				snprintf(phone, 24, "%s", p);
+			free(p);
 		}
 		db_reset(s);
 		if (rc < 0)
@@ -184,8 +187,12 @@ insert(db_conn *c, struct submit_job *j, const char *name, const char *phone, st
 		db_bind_int(s, 6, j->by->user_id);
 	else
 		db_bind_null(s, 6);
-	db_bind_text(s, 7, name);
-	db_bind_text(s, 8, phone);
+	/* The contact is personal data: encrypted at rest. */
+	char *ename = fieldenc_encrypt_str(name), *ephone = fieldenc_encrypt_str(phone);
+	db_bind_text(s, 7, ename);
+	db_bind_text(s, 8, ephone);
+	free(ename);
+	free(ephone);
 	db_bind_text(s, 9, j->in->content);
 	db_bind_int(s, 10, clock_now());
 	rc = db_step_id(s, &j->id, err);
@@ -296,8 +303,10 @@ public_json(db_stmt *s, int64_t now)
 		json_object_set_new(o, "outcome", json_null());
 	else {
 		/* The complainant's name, and the applicant's for a case. */
-		const char *names[] = {db_col_text(s, 12), db_col_text(s, 13), NULL};
+		char *cname = fieldenc_open_str(db_col_text(s, 12), NULL);
+		const char *names[] = {cname ? cname : "", db_col_text(s, 13), NULL};
 		char *masked = complaint_mask_text(db_col_text(s, 11), names);
+		free(cname);
 		json_object_set_new(o, "outcome", json_string(masked));
 		free(masked);
 	}

@@ -370,7 +370,9 @@ demo_login_as(const char *login, struct principal *p, struct zt_err *err)
 	    "SELECT id, kind, coalesce(dept_id, 0), roles FROM users WHERE login = ?1", err);
 	if (s == NULL)
 		return err->code;
-	db_bind_text(s, 1, login);
+	char key[AUTH_LOGIN_KEY_MAX];
+	auth_login_key(login, key);
+	db_bind_text(s, 1, key);
 	int rc = db_step(s, err);
 	memset(p, 0, sizeof(*p));
 	if (rc == DB_ROW) {

@@ -12,6 +12,7 @@
 #include "base/config.h"
 #include "base/ident.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "db/db.h"
 
 #include <math.h>
@@ -929,8 +930,9 @@ build_citizens(struct gen *g, db_conn *c, struct zt_err *err)
 	g->citizens = xcalloc((size_t)alloc, sizeof(*g->citizens));
 	db_stmt *s = db_prepare(c,
 				"INSERT INTO users (kind, login, name, id_number, phone,"
-				" password_hash, created_at) VALUES ('citizen', ?1, ?2, ?1, ?3,"
-				" '!synthetic:no-login', ?4) ON CONFLICT DO NOTHING RETURNING id",
+				" password_hash, created_at, id_number_enc) VALUES ('citizen', ?1,"
+				" ?2, ?1, ?3, '!synthetic:no-login', ?4, ?5) ON CONFLICT DO NOTHING"
+				" RETURNING id",
 				err);
 	if (s == NULL)
 		return err->code;
@@ -953,12 +955,21 @@ build_citizens(struct gen *g, db_conn *c, struct zt_err *err)
 			person_name(&rr, name);
 			snprintf(phone, sizeof(phone), "1%d%09lld", (int)range(&rr, 3, 9),
 				 (long long)range(&rr, 0, 999999999));
+			/* Encryption at rest (crypto/fieldenc.h): the ID number
+			 * as its blind index and encrypted, the phone encrypted. */
+			char idx[FIELDENC_IDX_LEN];
+			fieldenc_index(idn, idx);
+			char *eid = fieldenc_encrypt_str(idn),
+			     *ephone = fieldenc_encrypt_str(phone);
 			db_reset(s);
-			db_bind_text(s, 1, idn);
+			db_bind_text(s, 1, idx);
 			db_bind_text(s, 2, name);
-			db_bind_text(s, 3, phone);
+			db_bind_text(s, 3, ephone);
 			db_bind_int(s, 4, g->t_start - 86400);
+			db_bind_text(s, 5, eid);
 			rc = db_step(s, err);
+			free(eid);
+			free(ephone);
 			if (rc < 0)
 				return rc;
 			if (rc != DB_ROW)

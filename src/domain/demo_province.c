@@ -272,7 +272,9 @@ plan_make(struct plan *p, struct zt_err *err)
 			return rc < 0 ? rc
 				      : err_set(err, ZT_ECONFLICT, "--prefix", "taken",
 						"--prefix: the login %s exists", p->logins[i]);
-	if ((rc = exists(c, user_sql, o->citizen_id, err)) != 0)
+	char citizen_key[AUTH_LOGIN_KEY_MAX];
+	auth_login_key(o->citizen_id, citizen_key);
+	if ((rc = exists(c, user_sql, citizen_key, err)) != 0)
 		return rc < 0 ? rc
 			      : err_set(err, ZT_ECONFLICT, "--region", "taken",
 					"--region: the demo citizen %s of %s exists", o->citizen_id,

@@ -8,6 +8,7 @@
 #include "base/ident.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "crypto/nodekey.h"
 
 #include <stdio.h>
@@ -345,8 +346,8 @@ license_issue(db_conn *c, const struct license_in *in, char identifier[LICID_MAX
 	s = db_prepare(c,
 		       "INSERT INTO licenses (identifier, type_code, holder_kind, holder_id,"
 		       " holder_name, issuer_dept, serial, case_id, data, issued_on, valid_to,"
-		       " status, key_id, sig, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		       " ?9, ?10, ?11, 'valid', ?12, ?13, ?14)",
+		       " status, key_id, sig, created_at, holder_id_enc) VALUES (?1, ?2, ?3, ?4,"
+		       " ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'valid', ?12, ?13, ?14, ?15)",
 		       err);
 	if (s == NULL) {
 		rc = err->code;
@@ -355,7 +356,14 @@ license_issue(db_conn *c, const struct license_in *in, char identifier[LICID_MAX
 	db_bind_text(s, 1, identifier);
 	db_bind_text(s, 2, id.type);
 	db_bind_text(s, 3, in->holder_kind);
-	db_bind_text(s, 4, in->holder_id);
+	/* The holder's ID number: its blind index for lookups, encrypted
+	 * for reading (crypto/fieldenc.h). */
+	char hidx[FIELDENC_IDX_LEN];
+	fieldenc_index(in->holder_id, hidx);
+	char *henc = fieldenc_encrypt_str(in->holder_id);
+	db_bind_text(s, 4, hidx);
+	db_bind_text(s, 15, henc);
+	free(henc);
 	db_bind_text(s, 5, in->holder_name);
 	db_bind_int(s, 6, in->issuer_dept);
 	db_bind_int(s, 7, id.serial);
@@ -459,7 +467,7 @@ holder_of(db_conn *c, int64_t user_id, char kind[16], char id[32], char *name, s
 	  struct zt_err *err)
 {
 	db_stmt *s = db_prepare(
-	    c, "SELECT kind, id_number, credit_code, name FROM users WHERE id = ?1", err);
+	    c, "SELECT kind, id_number_enc, credit_code, name FROM users WHERE id = ?1", err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, user_id);
@@ -468,8 +476,9 @@ holder_of(db_conn *c, int64_t user_id, char kind[16], char id[32], char *name, s
 	if (rc == DB_ROW) {
 		int ent = strcmp(db_col_text(s, 0), "enterprise") == 0;
 		snprintf(kind, 16, "%s", db_col_text(s, 0));
-		const char *v = db_col_text(s, ent ? 2 : 1);
+		char *v = fieldenc_open_str(db_col_text(s, ent ? 2 : 1), err);
 		snprintf(id, 32, "%s", v ? v : "");
+		free(v);
 		snprintf(name, namecap, "%s", db_col_text(s, 3));
 	}
 	db_reset(s);
@@ -479,7 +488,8 @@ holder_of(db_conn *c, int64_t user_id, char kind[16], char id[32], char *name, s
 /* ---- reading ---- */
 
 #define LIC_COLS                                                                                   \
-	"l.id, l.identifier, l.type_code, t.name, l.holder_kind, l.holder_id, l.holder_name,"      \
+	"l.id, l.identifier, l.type_code, t.name, l.holder_kind,"                                  \
+	" coalesce(l.holder_id_enc, l.holder_id), l.holder_name,"                                  \
 	" l.issuer_dept, d.credit_code, d.name, l.case_id, l.data, l.issued_on, l.valid_to,"       \
 	" l.status, l.key_id, l.sig, l.revoked_at, l.revoke_reason"
 #define LIC_FROM                                                                                   \
@@ -495,7 +505,11 @@ row_read(db_stmt *s, struct lic_row *r)
 	snprintf(r->type, sizeof(r->type), "%s", db_col_text(s, 2));
 	snprintf(r->type_name, sizeof(r->type_name), "%s", db_col_text(s, 3));
 	snprintf(r->holder_kind, sizeof(r->holder_kind), "%s", db_col_text(s, 4));
-	snprintf(r->holder_id, sizeof(r->holder_id), "%s", db_col_text(s, 5));
+	/* Decrypted; a copy that fails its check leaves "" (the signature then
+	 * fails: the license reads as forged, never with a garbage holder). */
+	char *hid = fieldenc_open_str(db_col_text(s, 5), NULL);
+	snprintf(r->holder_id, sizeof(r->holder_id), "%s", hid ? hid : "");
+	free(hid);
 	snprintf(r->holder_name, sizeof(r->holder_name), "%s", db_col_text(s, 6));
 	r->issuer_dept = db_col_int(s, 7);
 	snprintf(r->issuer_code, sizeof(r->issuer_code), "%s", db_col_text(s, 8));
@@ -663,12 +677,14 @@ license_list_json(db_conn *c, const struct principal *by, int limit, const char 
 	} else {
 		if (holder_of(c, by->user_id, kind, holder, name, sizeof(name), err) < 0)
 			return NULL;
+		char hidx[FIELDENC_IDX_LEN];
+		fieldenc_index(holder, hidx);
 		s = db_prepare(c,
 			       "SELECT " LIC_COLS LIC_FROM " WHERE l.holder_id = ?1 AND l.id < ?2"
 			       " ORDER BY l.id DESC LIMIT ?3",
 			       err);
 		if (s)
-			db_bind_text(s, 1, holder);
+			db_bind_text(s, 1, hidx);
 	}
 	if (s == NULL)
 		return NULL;

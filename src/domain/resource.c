@@ -7,6 +7,7 @@
 #include "base/ident.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -596,7 +597,7 @@ check_subject(const char *v, int ymd, char out[24], struct zt_err *err)
 {
 	struct zt_err e2;
 
-	if (ident_normalize(v, out, 24) < 0)
+	if (v == NULL || ident_normalize(v, out, 24) < 0)
 		out[0] = '\0';
 	err_clear(&e2);
 	if (out[0] && ident_check_id_number(out, ymd, &e2) == 0)
@@ -681,24 +682,106 @@ resource_row_check(const struct resource_meta *m, json_t *row, int ymd, struct r
 		goto out;
 	}
 	if (m->subject_field[0] && (v = json_object_get(canon, m->subject_field)) != NULL) {
-		if (check_subject(json_string_value(v), ymd, out->subject, err) < 0) {
+		char subject[24];
+		if (check_subject(json_string_value(v), ymd, subject, err) < 0) {
 			rc = err_set(err, ZT_EINVAL, m->subject_field, "invalid_subject",
 				     "%s must be a valid ID number or unified social credit code",
 				     m->subject_field);
 			goto out;
 		}
-		json_object_set_new(canon, m->subject_field, json_string(out->subject));
+		json_object_set_new(canon, m->subject_field, json_string(subject));
+		fieldenc_index(subject, out->subject);
 	}
-	/* The key as stored: after the subject's normal form (ID 'x' -> 'X'). */
+	/* The key as stored: after the subject's normal form (ID 'x' -> 'X'),
+	 * a blind index when the key field is personal. */
 	v = json_object_get(canon, m->key_field);
+	char key[RESOURCE_KEY_MAX];
 	if (json_is_integer(v))
-		snprintf(out->key, sizeof(out->key), "%lld", (long long)json_integer_value(v));
+		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(v));
 	else
-		snprintf(out->key, sizeof(out->key), "%s", json_string_value(v));
+		snprintf(key, sizeof(key), "%s", json_string_value(v));
+	resource_key_stored(resource_key_is_personal(m), key, out->key);
+	resource_data_seal(m, canon);
 	out->data = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
 out:
 	json_decref(canon);
 	return rc;
+}
+
+/* ---- encryption at rest of row values ---- */
+
+void
+resource_data_seal(const struct resource_meta *m, json_t *obj)
+{
+	for (int i = 0; i < m->nfields; i++) {
+		const struct resource_field *f = &m->fields[i];
+		json_t *v = json_object_get(obj, f->name);
+		if (f->sens < SENS_PERSONAL || v == NULL || json_is_null(v) ||
+		    (json_is_string(v) && fieldenc_is_enc(json_string_value(v))))
+			continue;
+		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *enc = fieldenc_encrypt_str(text);
+		json_object_set_new(obj, f->name, json_string(enc));
+		free(enc);
+		free(text);
+	}
+}
+
+int
+resource_data_open(json_t *obj, struct zt_err *err)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(obj, tmp, k, v)
+	{
+		if (!json_is_string(v) || !fieldenc_is_enc(json_string_value(v)))
+			continue;
+		char *text = NULL;
+		if (fieldenc_decrypt(json_string_value(v), &text, NULL, err) < 0)
+			return ZT_EINTERNAL;
+		json_t *clear = json_loads(text, JSON_DECODE_ANY, NULL);
+		free(text);
+		if (clear == NULL)
+			return err_set(err, ZT_EINTERNAL, k, "bad_ciphertext",
+				       "a decrypted value is not JSON");
+		json_object_set_new(obj, k, clear);
+	}
+	return 0;
+}
+
+json_t *
+resource_data_load(const char *text, struct zt_err *err)
+{
+	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (!json_is_object(o)) {
+		json_decref(o);
+		err_set(err, ZT_EINTERNAL, "", "bad_row", "a stored row is not a JSON object");
+		return NULL;
+	}
+	if (resource_data_open(o, err) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+resource_key_is_personal(const struct resource_meta *m)
+{
+	int i = resource_field_index(m, m->key_field);
+	return i >= 0 && m->fields[i].sens >= SENS_PERSONAL;
+}
+
+void
+resource_key_stored(int key_personal, const char *key, char out[RESOURCE_KEY_MAX])
+{
+	if (key_personal)
+		fieldenc_index(key, out);
+	else
+		snprintf(out, RESOURCE_KEY_MAX, "%s", key);
 }
 
 struct store_job {

@@ -107,12 +107,32 @@ int resource_fields_parse(const char *text, struct resource_meta *m);
 /* Index of the field called name in m, or -1. */
 int resource_field_index(const struct resource_meta *m, const char *name);
 
-/* One checked row, ready to store. */
+/* One checked row, ready to store (encryption at rest, src/crypto/fieldenc.h:
+ * the subject, and the key when the key field is personal or sensitive, are
+ * blind indexes; personal and sensitive values inside data are encrypted). */
 struct resource_row {
 	char key[RESOURCE_KEY_MAX];
-	char subject[24]; /* "" = none */
+	char subject[80]; /* blind index (FIELDENC_IDX_LEN); "" = none */
 	char *data;	  /* canonical JSON (heap) */
 };
+
+/* Encrypts in place the values of obj's personal and sensitive fields (each
+ * becomes "enc1:..." of the value's JSON text). Values already encrypted
+ * stay. */
+void resource_data_seal(const struct resource_meta *m, json_t *obj);
+/* Decrypts in place every "enc1:..." member of obj. 0, or an error (a value
+ * that fails its integrity check, an unknown key version) with obj partly
+ * decrypted: the caller must not show it. */
+int resource_data_open(json_t *obj, struct zt_err *err);
+/* Parses stored row data and decrypts it: a new object, or NULL with err
+ * filled. */
+json_t *resource_data_load(const char *text, struct zt_err *err);
+/* 1 when the key field of m is personal or sensitive (its keys are stored
+ * as blind indexes). */
+int resource_key_is_personal(const struct resource_meta *m);
+/* The stored form of a key given by a caller: its blind index when the key
+ * field is personal (key_personal), else the key itself. */
+void resource_key_stored(int key_personal, const char *key, char out[RESOURCE_KEY_MAX]);
 
 /* Checks row (a JSON object) against m and fills out. On error err->field
  * names the offending field ("" for the row itself) and nothing is

@@ -12,6 +12,7 @@
 #include "base/mask.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "crypto/token.h"
 
 #include <pthread.h>
@@ -79,7 +80,9 @@ share_page_rows(db_stmt *s, int limit, json_t *(*row_fn)(db_stmt *s), struct zt_
 struct plan_field {
 	char name[RESOURCE_FIELD_NAME];
 	enum field_type type;
-	enum mask_rule mask; /* MASK_NONE: shown in clear */
+	enum mask_rule mask;  /* MASK_NONE: shown in clear */
+	enum mask_rule rmask; /* the resource's mask (for query texts) */
+	int enc;	      /* personal/sensitive: stored encrypted, no SQL filter */
 };
 
 /* What the exchange needs to answer through one grant: the granted fields
@@ -93,6 +96,8 @@ struct plan {
 	char code[RESOURCE_CODE_MAX];
 	char key_field[RESOURCE_FIELD_NAME], subject_field[RESOURCE_FIELD_NAME];
 	char *purpose;
+	int key_personal;	 /* keys stored as blind indexes */
+	enum mask_rule key_mask; /* how a key shows in access records */
 	int nf;
 	struct plan_field f[];
 };
@@ -211,12 +216,19 @@ plan_build(int64_t grant_id, int64_t resource_id, const char *code, const char *
 	snprintf(p->subject_field, sizeof(p->subject_field), "%s",
 		 subject_field ? subject_field : "");
 	for (int i = 0; i < m->nfields; i++) {
+		if (strcmp(m->fields[i].name, key_field) == 0 &&
+		    m->fields[i].sens >= SENS_PERSONAL) {
+			p->key_personal = 1;
+			p->key_mask = m->fields[i].mask;
+		}
 		if (!in_array(gf, m->fields[i].name))
 			continue;
 		struct plan_field *f = &p->f[p->nf++];
 		memcpy(f->name, m->fields[i].name, sizeof(f->name));
 		f->type = m->fields[i].type;
 		f->mask = in_array(cf, f->name) ? MASK_NONE : m->fields[i].mask;
+		f->rmask = m->fields[i].mask;
+		f->enc = m->fields[i].sens >= SENS_PERSONAL;
 	}
 out:
 	json_decref(gf);
@@ -236,9 +248,9 @@ plan_field(const struct plan *p, const char *name)
 
 /* The granted fields of a stored row, masked. */
 static json_t *
-render(const struct plan *p, const char *data)
+render_obj(const struct plan *p, json_t *src)
 {
-	json_t *src = json_loads(data, 0, NULL), *out = json_object();
+	json_t *out = json_object();
 
 	for (int i = 0; i < p->nf; i++) {
 		const struct plan_field *f = &p->f[i];
@@ -265,8 +277,38 @@ render(const struct plan *p, const char *data)
 		json_object_set_new(out, f->name, json_string(masked));
 		free(masked);
 	}
+	return out;
+}
+
+/* The granted fields of a stored row (decrypted, then masked), or NULL
+ * when the row fails its integrity check (logged; never shown). */
+static json_t *
+render(const struct plan *p, const char *data)
+{
+	struct zt_err e;
+	err_clear(&e);
+	json_t *src = resource_data_load(data, &e);
+	if (src == NULL)
+		return NULL;
+	json_t *out = render_obj(p, src);
 	json_decref(src);
 	return out;
+}
+
+/* How a value asked for shows in access records and the audit: masked
+ * when the field is personal (never the clear ID number or phone). */
+static char *
+query_value(enum mask_rule m, const char *v)
+{
+	return m == MASK_NONE ? xstrdup(v) : mask_apply(m, v);
+}
+
+static int
+integrity_error(struct zt_err *err)
+{
+	return err_set(err, ZT_EINTERNAL, "", "integrity",
+		       "a stored row failed its integrity check (tampered, or the wrong data "
+		       "key); it is not shown");
 }
 
 /* ==== masking plans for cross-node sharing (fed/xshare) ==== */
@@ -532,10 +574,11 @@ share_exchange_key(db_conn *c, const struct principal *by, int64_t grant_id, con
 {
 	struct grant_view g;
 	struct access_rec a;
-	char query[SHARE_QUERY_MAX], subject[24] = "";
+	char query[SHARE_QUERY_MAX], subject[FIELDENC_IDX_LEN] = "";
+	char skey[RESOURCE_KEY_MAX];
 	const char *subjects[1] = {subject};
 	json_t *row = NULL;
-	int rc;
+	int rc, bad = 0;
 
 	*out = NULL;
 	if ((rc = exchange_open(c, by, grant_id, &g, retry_after, err)) < 0)
@@ -550,18 +593,26 @@ share_exchange_key(db_conn *c, const struct principal *by, int64_t grant_id, con
 		rc = err->code;
 		goto out;
 	}
+	resource_key_stored(g.plan->key_personal, key, skey);
 	db_bind_int(s, 1, g.plan->resource_id);
-	db_bind_text(s, 2, key);
+	db_bind_text(s, 2, skey);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
 		if (!db_col_isnull(s, 0))
 			snprintf(subject, sizeof(subject), "%s", db_col_text(s, 0));
 		row = render(g.plan, db_col_text(s, 1));
+		bad = row == NULL;
 	}
 	db_reset(s);
 	if (rc < 0)
 		goto out;
-	snprintf(query, sizeof(query), "key=%s", key);
+	if (bad) {
+		rc = integrity_error(err);
+		goto out;
+	}
+	char *qv = query_value(g.plan->key_personal ? g.plan->key_mask : MASK_NONE, key);
+	snprintf(query, sizeof(query), "key=%s", qv);
+	free(qv);
 	access_init(&a, &g, by, query);
 	a.rows = row ? 1 : 0;
 	a.subjects = subjects;
@@ -593,7 +644,8 @@ filter_bind(db_stmt *s, int idx, const struct plan_field *f, const char *v, stru
 	switch (f->type) {
 	case FT_STRING:
 	case FT_DATE:
-		db_bind_text(s, idx, v);
+		if (s)
+			db_bind_text(s, idx, v);
 		return 0;
 	case FT_INTEGER: {
 		long long n = strtoll(v, &end, 10);
@@ -602,8 +654,9 @@ filter_bind(db_stmt *s, int idx, const struct plan_field *f, const char *v, stru
 		if (pg) {
 			char t[24];
 			snprintf(t, sizeof(t), "%lld", n);
-			db_bind_text(s, idx, t);
-		} else
+			if (s)
+				db_bind_text(s, idx, t);
+		} else if (s)
 			db_bind_int(s, idx, n);
 		return 0;
 	}
@@ -611,15 +664,16 @@ filter_bind(db_stmt *s, int idx, const struct plan_field *f, const char *v, stru
 		double d = strtod(v, &end);
 		if (*v == '\0' || *end != '\0')
 			break;
-		db_bind_double(s, idx, d);
+		if (s)
+			db_bind_double(s, idx, d);
 		return 0;
 	}
 	case FT_BOOLEAN:
 		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
 			break;
-		if (pg)
+		if (s && pg)
 			db_bind_text(s, idx, v);
-		else
+		else if (s)
 			db_bind_int(s, idx, strcmp(v, "true") == 0);
 		return 0;
 	}
@@ -627,6 +681,33 @@ filter_bind(db_stmt *s, int idx, const struct plan_field *f, const char *v, stru
 		       f->type == FT_BOOLEAN  ? "true or false"
 		       : f->type == FT_NUMBER ? "a number"
 					      : "an integer");
+}
+
+/* Whether the stored value x (decrypted) equals the filter text v, typed as
+ * the SQL filters compare. */
+static int
+value_matches(json_t *x, const struct plan_field *f, const char *v)
+{
+	char *end;
+
+	if (x == NULL || json_is_null(x))
+		return 0;
+	switch (f->type) {
+	case FT_STRING:
+	case FT_DATE:
+		return json_is_string(x) && strcmp(json_string_value(x), v) == 0;
+	case FT_INTEGER: {
+		long long n = strtoll(v, &end, 10);
+		return *v && *end == '\0' && json_is_integer(x) && json_integer_value(x) == n;
+	}
+	case FT_NUMBER: {
+		double d = strtod(v, &end);
+		return *v && *end == '\0' && json_is_number(x) && json_number_value(x) == d;
+	}
+	case FT_BOOLEAN:
+		return json_is_boolean(x) && (strcmp(v, "true") == 0) == json_is_true(x);
+	}
+	return 0;
 }
 
 int
@@ -641,7 +722,7 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 	char after[RESOURCE_KEY_MAX] = "", last[RESOURCE_KEY_MAX] = "";
 	const char **subjects = NULL;
 	json_t *items = NULL;
-	int rc, pg = db_kind() == DB_PG, nsub = 0;
+	int rc, pg = db_kind() == DB_PG, nsub = 0, npost = 0;
 
 	*out = NULL;
 	buf_init(&sql);
@@ -666,11 +747,23 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 			goto out;
 		}
 		int p = 4 + 2 * i, v = p + 1;
+		/* Encrypted values (personal, sensitive) cannot be compared in
+		 * SQL: the rows are filtered after decryption (a scan of the
+		 * resource in key order). Keys and subjects compare as blind
+		 * indexes. */
 		if (strcmp(pf[i]->name, g.plan->key_field) == 0)
 			buf_printf(&sql, " AND key = ?%d", v);
 		else if (strcmp(pf[i]->name, g.plan->subject_field) == 0)
 			buf_printf(&sql, " AND subject = ?%d", v);
-		else if (!pg)
+		else if (pf[i]->enc) {
+			buf_printf(
+			    &sql,
+			    " AND (CAST(?%d AS TEXT) IS NOT NULL OR CAST(?%d AS TEXT) IS NULL)", p,
+			    v);
+			npost++;
+			if ((rc = filter_bind(NULL, 0, pf[i], f[i].value, err)) < 0)
+				goto out;
+		} else if (!pg)
 			buf_printf(&sql, " AND json_extract(data, ?%d) = ?%d", p, v);
 		else if (pf[i]->type == FT_NUMBER)
 			buf_printf(&sql,
@@ -682,7 +775,9 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 				   " AND (CAST(data AS jsonb) ->> CAST(?%d AS TEXT)) = CAST(?%d AS"
 				   " TEXT)",
 				   p, v);
-		buf_printf(&q, "%s%s=%s", i ? "&" : "", f[i].field, f[i].value);
+		char *qv = query_value(pf[i]->rmask, f[i].value);
+		buf_printf(&q, "%s%s=%s", i ? "&" : "", f[i].field, qv);
+		free(qv);
 	}
 	buf_puts(&sql, " ORDER BY key LIMIT ?3");
 	db_stmt *s = db_prepare_dyn(c, sql.data, err);
@@ -692,17 +787,23 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 	}
 	db_bind_int(s, 1, g.plan->resource_id);
 	db_bind_text(s, 2, after);
-	db_bind_int(s, 3, limit + 1);
+	db_bind_int(s, 3, npost ? 1000000000 : limit + 1);
 	for (int i = 0; i < nf; i++) {
-		char path[RESOURCE_FIELD_NAME + 2], norm[24];
+		char path[RESOURCE_FIELD_NAME + 2], norm[24], idx[RESOURCE_KEY_MAX];
 		const char *v = f[i].value;
+		int is_key = strcmp(pf[i]->name, g.plan->key_field) == 0;
+		int is_subject = strcmp(pf[i]->name, g.plan->subject_field) == 0;
 		snprintf(path, sizeof(path), pg ? "%s" : "$.%s", pf[i]->name);
 		db_bind_text(s, 4 + 2 * i, path);
-		if (strcmp(pf[i]->name, g.plan->subject_field) == 0 &&
-		    ident_normalize(v, norm, sizeof(norm)) == 0)
+		if (is_subject && ident_normalize(v, norm, sizeof(norm)) == 0)
 			v = norm;
-		if (strcmp(pf[i]->name, g.plan->key_field) == 0 ||
-		    strcmp(pf[i]->name, g.plan->subject_field) == 0)
+		if (is_subject) {
+			fieldenc_index(v, idx);
+			db_bind_text(s, 5 + 2 * i, idx);
+		} else if (is_key) {
+			resource_key_stored(g.plan->key_personal, v, idx);
+			db_bind_text(s, 5 + 2 * i, idx);
+		} else if (pf[i]->enc)
 			db_bind_text(s, 5 + 2 * i, v);
 		else if ((rc = filter_bind(s, 5 + 2 * i, pf[i], v, err)) < 0) {
 			db_reset(s);
@@ -717,7 +818,24 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 	subjects = xcalloc((size_t)limit + 1, sizeof(*subjects));
 	int n = 0, more = 0;
 	while ((rc = db_step(s, err)) == DB_ROW) {
+		json_t *src = resource_data_load(db_col_text(s, 2), err);
+		if (src == NULL) {
+			db_reset(s);
+			rc = integrity_error(err);
+			goto out;
+		}
+		int ok = 1;
+		for (int i = 0; i < nf && ok; i++)
+			if (pf[i]->enc && strcmp(pf[i]->name, g.plan->key_field) &&
+			    strcmp(pf[i]->name, g.plan->subject_field))
+				ok = value_matches(json_object_get(src, pf[i]->name), pf[i],
+						   f[i].value);
+		if (!ok) {
+			json_decref(src);
+			continue;
+		}
 		if (n == limit) {
+			json_decref(src);
 			more = 1;
 			break;
 		}
@@ -730,7 +848,8 @@ share_exchange_filter(db_conn *c, const struct principal *by, int64_t grant_id,
 			if (!dup)
 				subjects[nsub++] = xstrdup(sub);
 		}
-		json_array_append_new(items, render(g.plan, db_col_text(s, 2)));
+		json_array_append_new(items, render_obj(g.plan, src));
+		json_decref(src);
 		n++;
 	}
 	db_reset(s);
@@ -771,7 +890,7 @@ share_fetch_for_case(db_conn *c, int64_t consumer_dept, const char *resource_cod
 		     const char *subject, int64_t actor, const char *purpose, json_t **row,
 		     int64_t *grant_id, struct zt_err *err)
 {
-	char today[11], query[80];
+	char today[11], query[128];
 	struct plan *p = NULL;
 	int rc;
 
@@ -815,6 +934,10 @@ share_fetch_for_case(db_conn *c, int64_t consumer_dept, const char *resource_cod
 	db_reset(s);
 	if (rc != DB_ROW) {
 		rc = rc < 0 ? rc : 0;
+		goto out;
+	}
+	if (r == NULL) { /* failed its integrity check (logged): not filled */
+		rc = 0;
 		goto out;
 	}
 	struct access_rec a;
@@ -1710,7 +1833,7 @@ share_my_access_json(db_conn *c, const struct principal *by, int limit, const ch
 		     struct zt_err *err)
 {
 	long long at = INT64_MAX, src = 2, id = 0;
-	char subject[24] = "", raw[CURSOR_RAW_MAX];
+	char subject[FIELDENC_IDX_LEN] = "", raw[CURSOR_RAW_MAX];
 	int rc;
 
 	if (cursor) {
@@ -1722,13 +1845,16 @@ share_my_access_json(db_conn *c, const struct principal *by, int limit, const ch
 			return NULL;
 		}
 	}
-	db_stmt *s =
-	    db_prepare(c, "SELECT coalesce(id_number, credit_code) FROM users WHERE id = ?1", err);
+	/* Subjects are stored as blind indexes: a citizen's id_number column
+	 * holds it already, an enterprise's credit code is indexed here. */
+	db_stmt *s = db_prepare(c, "SELECT id_number, credit_code FROM users WHERE id = ?1", err);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, by->user_id);
 	if ((rc = db_step(s, err)) == DB_ROW && !db_col_isnull(s, 0))
 		snprintf(subject, sizeof(subject), "%s", db_col_text(s, 0));
+	else if (rc == DB_ROW && !db_col_isnull(s, 1))
+		fieldenc_index(db_col_text(s, 1), subject);
 	db_reset(s);
 	if (rc < 0)
 		return NULL;

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,12 +340,20 @@ item_json(db_stmt *s, int64_t now)
 		? json_null()
 		: json_pack("{s:I, s:I, s:s}", "item_id", (json_int_t)db_col_int(s, 17), "dept_id",
 			    (json_int_t)db_col_int(s, 18), "dept_name", db_col_text(s, 19)));
-	if (!db_col_isnull(s, 20))
+	if (!db_col_isnull(s, 20)) {
+		/* The contact is stored encrypted (crypto/fieldenc.h); a value
+		 * that fails its check is shown as null, never as garbage. */
+		char *name = fieldenc_open_str(db_col_text(s, 23), NULL);
+		char *phone = fieldenc_open_str(db_col_text(s, 24), NULL);
 		json_object_set_new(
 		    o, "complaint",
-		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "no", db_col_text(s, 20), "about",
+		    json_pack("{s:s, s:s, s:s, s:o, s:o}", "no", db_col_text(s, 20), "about",
 			      db_col_text(s, 21), "content", db_col_text(s, 22), "contact_name",
-			      db_col_text(s, 23), "contact_phone", db_col_text(s, 24)));
+			      name ? json_string(name) : json_null(), "contact_phone",
+			      phone ? json_string(phone) : json_null()));
+		free(name);
+		free(phone);
+	}
 	return o;
 }
 

@@ -12,6 +12,7 @@
 #include "base/page.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/service.h"
@@ -97,7 +98,7 @@ struct frow {
 	int64_t id, applicant_id, dept_id, local_case_id, clerk_id;
 	char number[XCASE_NO_MAX];
 	char mode[16], state[24], home_region[8], item_code[64];
-	char applicant_id_no[32];
+	char applicant_id_no[CASE_SUBJECT_MAX]; /* blind index */
 };
 
 static int
@@ -159,7 +160,7 @@ frow_may(db_conn *c, const struct principal *by, const struct frow *f, int what,
 	int rc;
 
 	if (by->kind == KIND_CITIZEN || by->kind == KIND_ENTERPRISE) {
-		char mine[32];
+		char mine[CASE_SUBJECT_MAX];
 		if ((rc = case_applicant_subject(c, by->user_id, mine, err)) < 0)
 			return rc;
 		int own = f->applicant_id == by->user_id ||
@@ -307,11 +308,12 @@ materials_json(const struct case_material_in *m, int n, int round)
 static int
 queue_submit(db_conn *c, int64_t id, json_t *checked, struct zt_err *err)
 {
-	db_stmt *s = db_prepare(c,
-				"SELECT number, mode, home_region, item_code, applicant_kind,"
-				" applicant_name, applicant_id_no, applicant_phone, form, materials"
-				" FROM fed_cases WHERE id = ?1",
-				err);
+	db_stmt *s =
+	    db_prepare(c,
+		       "SELECT number, mode, home_region, item_code, applicant_kind,"
+		       " applicant_name, applicant_id_no_enc, applicant_phone, form, materials"
+		       " FROM fed_cases WHERE id = ?1",
+		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, id);
@@ -322,15 +324,26 @@ queue_submit(db_conn *c, int64_t id, json_t *checked, struct zt_err *err)
 	}
 	char home[8];
 	snprintf(home, sizeof(home), "%s", db_col_text(s, 2));
+	/* The applicant's ID number and phone are stored encrypted. */
+	char *idno = fieldenc_open_str(db_col_text(s, 6), err);
+	char *phone = fieldenc_open_str(db_col_text(s, 7), err);
+	if (idno == NULL || (phone == NULL && !db_col_isnull(s, 7))) {
+		db_reset(s);
+		free(idno);
+		free(phone);
+		return ZT_EINTERNAL;
+	}
 	json_t *form = json_loads(db_col_text(s, 8), 0, NULL);
 	json_t *mats = json_loads(db_col_text(s, 9), 0, NULL);
-	json_t *p = json_pack(
-	    "{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s?}, s:o, s:o, s:O?}", "ref", db_col_text(s, 0),
-	    "mode", db_col_text(s, 1), "item_code", db_col_text(s, 3), "applicant", "kind",
-	    db_col_text(s, 4), "name", db_col_text(s, 5), "id_no", db_col_text(s, 6), "phone",
-	    db_col_isnull(s, 7) ? NULL : db_col_text(s, 7), "form", form ? form : json_object(),
-	    "materials", mats ? mats : json_array(), "checked", checked);
+	json_t *p =
+	    json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s?}, s:o, s:o, s:O?}", "ref",
+		      db_col_text(s, 0), "mode", db_col_text(s, 1), "item_code", db_col_text(s, 3),
+		      "applicant", "kind", db_col_text(s, 4), "name", db_col_text(s, 5), "id_no",
+		      idno, "phone", phone, "form", form ? form : json_object(), "materials",
+		      mats ? mats : json_array(), "checked", checked);
 	db_reset(s);
+	free(idno);
+	free(phone);
 	rc = outbox_enqueue(c, home, "case.submit", p, NULL, err);
 	json_decref(p);
 	return rc;
@@ -442,14 +455,17 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 		snprintf(idno, sizeof(idno), "%s", in->applicant_id_no);
 		snprintf(phone, sizeof(phone), "%s",
 			 in->applicant_phone ? in->applicant_phone : "");
+		char idx[FIELDENC_IDX_LEN];
+		fieldenc_index(idno, idx);
 		s = db_prepare(c,
 			       "SELECT id FROM users WHERE kind = ?1 AND (id_number = ?2"
-			       " OR credit_code = ?2)",
+			       " OR credit_code = ?3)",
 			       err);
 		if (s == NULL)
 			return err->code;
 		db_bind_text(s, 1, kind);
-		db_bind_text(s, 2, idno);
+		db_bind_text(s, 2, idx);
+		db_bind_text(s, 3, idno);
 		rc = db_step(s, err);
 		applicant = rc == DB_ROW ? db_col_int(s, 0) : 0;
 		db_reset(s);
@@ -458,7 +474,7 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	} else {
 		s = db_prepare(c,
 			       "SELECT kind, name, CASE WHEN kind = 'enterprise' THEN credit_code"
-			       " ELSE id_number END, coalesce(phone, '') FROM users WHERE id = ?1",
+			       " ELSE id_number_enc END, phone FROM users WHERE id = ?1",
 			       err);
 		if (s == NULL)
 			return err->code;
@@ -466,9 +482,12 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 		if ((rc = db_step(s, err)) == DB_ROW) {
 			snprintf(kind, sizeof(kind), "%s", db_col_text(s, 0));
 			snprintf(name, sizeof(name), "%s", db_col_text(s, 1));
-			snprintf(idno, sizeof(idno), "%s",
-				 db_col_isnull(s, 2) ? "" : db_col_text(s, 2));
-			snprintf(phone, sizeof(phone), "%s", db_col_text(s, 3));
+			char *id = fieldenc_open_str(db_col_text(s, 2), err);
+			char *ph = fieldenc_open_str(db_col_text(s, 3), err);
+			snprintf(idno, sizeof(idno), "%s", id ? id : "");
+			snprintf(phone, sizeof(phone), "%s", ph ? ph : "");
+			free(id);
+			free(ph);
 		}
 		db_reset(s);
 		if (rc < 0)
@@ -521,8 +540,8 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	    "INSERT INTO fed_cases (mode, home_region, item_code, applicant_id,"
 	    " applicant_kind, applicant_name, applicant_id_no, applicant_phone, form,"
 	    " materials, state, local_case_id, dept_id, clerk_id, created_at, updated_at,"
-	    " item_name, dept_name, dept_name_en)"
-	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18)"
+	    " item_name, dept_name, dept_name_en, applicant_id_no_enc)"
+	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,?19)"
 	    " RETURNING id",
 	    err);
 	if (s == NULL) {
@@ -539,8 +558,15 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 		db_bind_null(s, 4);
 	db_bind_text(s, 5, kind);
 	db_bind_text(s, 6, name);
-	db_bind_text(s, 7, idno);
-	db_bind_text(s, 8, *phone ? phone : NULL);
+	char idx[FIELDENC_IDX_LEN];
+	fieldenc_index(idno, idx);
+	char *eid = fieldenc_encrypt_str(idno),
+	     *ephone = *phone ? fieldenc_encrypt_str(phone) : NULL;
+	db_bind_text(s, 7, idx);
+	db_bind_text(s, 8, ephone);
+	db_bind_text(s, 19, eid);
+	free(eid);
+	free(ephone);
 	db_bind_text(s, 9, form);
 	db_bind_text(s, 10, mats);
 	db_bind_text(s, 11, state);
@@ -905,8 +931,8 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 	db_stmt *s = db_prepare(
 	    c,
 	    "SELECT number, mode, state, home_region, item_code, item_name, dept_name,"
-	    " dept_name_en, applicant_kind, applicant_name, applicant_id_no,"
-	    " coalesce(applicant_phone, ''), form, materials, home_case_no,"
+	    " dept_name_en, applicant_kind, applicant_name, applicant_id_no_enc,"
+	    " applicant_phone, form, materials, home_case_no,"
 	    " coalesce(home_due_at, 0), missing, review, created_at, updated_at FROM fed_cases"
 	    " WHERE id = ?1",
 	    err);
@@ -923,20 +949,26 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 	json_t *mats = json_loads(db_col_text(s, 13), 0, NULL);
 	json_t *missing = db_col_isnull(s, 16) ? NULL : json_loads(db_col_text(s, 16), 0, NULL);
 	json_t *review = db_col_isnull(s, 17) ? NULL : json_loads(db_col_text(s, 17), 0, NULL);
+	/* Stored encrypted (crypto/fieldenc.h); an application whose copy
+	 * fails its check shows "" rather than garbage. */
+	char *idno = fieldenc_open_str(db_col_text(s, 10), NULL);
+	char *phone = fieldenc_open_str(db_col_text(s, 11), NULL);
 	o = json_pack(
 	    "{s:I, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s},"
 	    " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)id, "number", db_col_text(s, 0), "mode", db_col_text(s, 1), "state",
 	    db_col_text(s, 2), "item", "code", db_col_text(s, 4), "name", db_col_text(s, 5),
 	    "department", "name", db_col_text(s, 6), "name_en", db_col_text(s, 7), "applicant",
-	    "kind", db_col_text(s, 8), "name", db_col_text(s, 9), "id_no", db_col_text(s, 10),
-	    "phone", db_col_text(s, 11), "form", form ? form : json_object(), "materials",
+	    "kind", db_col_text(s, 8), "name", db_col_text(s, 9), "id_no", idno ? idno : "",
+	    "phone", phone ? phone : "", "form", form ? form : json_object(), "materials",
 	    mats ? mats : json_array(), "home_case_no",
 	    db_col_isnull(s, 14) ? json_null() : json_string(db_col_text(s, 14)), "home_due_at",
 	    time_json(db_col_int(s, 15)), "missing", missing ? missing : json_null(), "review",
 	    review ? review : json_null(), "created_at", time_json(db_col_int(s, 18)), "updated_at",
 	    time_json(db_col_int(s, 19)));
 	db_reset(s);
+	free(idno);
+	free(phone);
 	json_object_set_new(o, "home", region_json(c, f.home_region, err));
 
 	/* Joint: the local step, and the two steps side by side. */
@@ -1023,7 +1055,7 @@ xcase_list_json(db_conn *c, const struct principal *by, const struct xcase_query
 {
 	int official = by->kind == KIND_OFFICIAL;
 	int64_t after = 0;
-	char mine[32] = "";
+	char mine[CASE_SUBJECT_MAX] = "";
 
 	if (cursor_id(q->cursor, &after, err) < 0)
 		return NULL;
@@ -1173,13 +1205,16 @@ applicant_account(db_conn *c, const char *origin, const char *kind, const char *
 		snprintf(err->field, sizeof(err->field), "applicant.id_no");
 		return ZT_ERULE;
 	}
+	char idx[FIELDENC_IDX_LEN];
+	fieldenc_index(idno, idx);
 	db_stmt *s = db_prepare(c,
 				"SELECT id, kind FROM users WHERE kind <> 'official'"
-				" AND (id_number = ?1 OR credit_code = ?1)",
+				" AND (id_number = ?1 OR credit_code = ?2)",
 				err);
 	if (s == NULL)
 		return err->code;
-	db_bind_text(s, 1, idno);
+	db_bind_text(s, 1, idx);
+	db_bind_text(s, 2, idno);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
@@ -1189,8 +1224,8 @@ applicant_account(db_conn *c, const char *origin, const char *kind, const char *
 	if (rc != DB_DONE)
 		return rc < 0 ? rc : 0;
 	/* The login an account of that person would have, unless taken. */
-	char login[64];
-	snprintf(login, sizeof(login), "%s", idno);
+	char login[128];
+	snprintf(login, sizeof(login), "%s", ent ? idno : idx);
 	s = db_prepare(c, "SELECT 1 FROM users WHERE login = ?1", err);
 	if (s == NULL)
 		return err->code;
@@ -1200,22 +1235,28 @@ applicant_account(db_conn *c, const char *origin, const char *kind, const char *
 	if (rc < 0)
 		return rc;
 	if (rc == DB_ROW)
-		snprintf(login, sizeof(login), "fed.%s.%s", origin, idno);
+		snprintf(login, sizeof(login), "fed.%s.%s", origin, ent ? idno : idx + 4);
 	s = db_prepare(c,
 		       "INSERT INTO users (kind, login, name, id_number, credit_code, phone,"
-		       " password_hash, created_at) VALUES (?1,?2,?3,?4,?5,?6,'!fed:no-login',?7)"
-		       " RETURNING id",
+		       " password_hash, created_at, id_number_enc)"
+		       " VALUES (?1,?2,?3,?4,?5,?6,'!fed:no-login',?7,?8) RETURNING id",
 		       err);
 	if (s == NULL)
 		return err->code;
 	db_bind_text(s, 1, ent ? "enterprise" : "citizen");
 	db_bind_text(s, 2, login);
 	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, ent ? NULL : idno);
+	char *eid = ent ? NULL : fieldenc_encrypt_str(idno);
+	char *ephone = phone && *phone ? fieldenc_encrypt_str(phone) : NULL;
+	db_bind_text(s, 4, ent ? NULL : idx);
 	db_bind_text(s, 5, ent ? idno : NULL);
-	db_bind_text(s, 6, phone);
+	db_bind_text(s, 6, ephone);
 	db_bind_int(s, 7, clock_now());
-	if ((rc = db_step_id(s, id, err)) < 0)
+	db_bind_text(s, 8, eid);
+	rc = db_step_id(s, id, err);
+	free(eid);
+	free(ephone);
+	if (rc < 0)
 		return rc;
 	snprintf(kind_out, 16, "%s", ent ? "enterprise" : "citizen");
 	char obj[32];

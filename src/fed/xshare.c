@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "domain/audit.h"
 #include "domain/org.h"
 #include "domain/resource.h"
@@ -1361,8 +1362,10 @@ xshare_serve_fetch(db_conn *c, const struct envelope *e, json_t *body, json_t **
 	struct xs_grant g;
 	struct share_plan *plan = NULL;
 	json_t *row = NULL;
-	char subject[24] = "", query[RESOURCE_KEY_MAX + 8];
+	char subject[FIELDENC_IDX_LEN] = "", query[RESOURCE_KEY_MAX + 8];
+	char skey[RESOURCE_KEY_MAX];
 	const char *subjects[1] = {subject};
+	int bad = 0;
 	int rc;
 
 	*out = NULL;
@@ -1394,18 +1397,28 @@ xshare_serve_fetch(db_conn *c, const struct envelope *e, json_t *body, json_t **
 		rc = err->code;
 		goto out;
 	}
+	/* A personal key is stored as its blind index (crypto/fieldenc.h). */
+	resource_key_stored(resource_key_is_personal(g.m), key, skey);
 	db_bind_int(s, 1, g.resource_id);
-	db_bind_text(s, 2, key);
+	db_bind_text(s, 2, skey);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
 		if (!db_col_isnull(s, 0))
 			snprintf(subject, sizeof(subject), "%s", db_col_text(s, 0));
 		row = share_plan_render(plan, db_col_text(s, 1));
+		bad = row == NULL;
 	}
 	db_reset(s);
 	if (rc < 0)
 		goto out;
-	snprintf(query, sizeof(query), "key=%s", key);
+	if (bad) {
+		rc = err_set(err, ZT_EINTERNAL, "", "integrity",
+			     "a stored row failed its integrity check; it is not shown");
+		goto out;
+	}
+	char *qk = fieldenc_scrub(key);
+	snprintf(query, sizeof(query), "key=%s", qk);
+	free(qk);
 	struct xs_served v = {gid,	   g.resource_id, "fetch",	     by, g.purpose, query,
 			      row ? 1 : 0, subjects,	  subject[0] ? 1 : 0};
 	int64_t served;
@@ -1585,7 +1598,9 @@ xshare_exchange(const struct principal *by, int64_t id, const char *key, json_t 
 	}
 	char *ftext = json_dumps(fnames, JSON_COMPACT);
 	json_decref(fnames);
-	snprintf(query, sizeof(query), "key=%s", key);
+	char *qk = fieldenc_scrub(key);
+	snprintf(query, sizeof(query), "key=%s", qk);
+	free(qk);
 	struct access_job j = {id,
 			       dept,
 			       by->kind == KIND_SYSTEM ? 0 : by->user_id,

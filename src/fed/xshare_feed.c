@@ -202,11 +202,30 @@ xshare_serve_feed(db_conn *c, const struct envelope *e, json_t *body, json_t **o
 			if (!dup)
 				subjects[nsub++] = xstrdup(sub);
 		}
-		char fkey[RESOURCE_KEY_MAX];
-		feed_key(&g, clear_key, db_col_text(s, 1), fkey);
+		/* Rows are stored encrypted, personal keys as blind indexes
+		 * (crypto/fieldenc.h): the key sent, or its pseudonym, is made
+		 * from the clear key inside the decrypted data. */
+		char fkey[RESOURCE_KEY_MAX], ckey[RESOURCE_KEY_MAX];
+		json_t *src = resource_data_load(db_col_text(s, 4), err);
+		json_t *row = src ? share_plan_render(plan, db_col_text(s, 4)) : NULL;
+		if (row == NULL) {
+			json_decref(src);
+			db_reset(s);
+			rc = err_set(
+			    err, ZT_EINTERNAL, "", "integrity",
+			    "a stored row failed its integrity check; the page is not sent");
+			goto out;
+		}
+		json_t *kv = json_object_get(src, g.m->key_field);
+		if (json_is_integer(kv))
+			snprintf(ckey, sizeof(ckey), "%lld", (long long)json_integer_value(kv));
+		else
+			snprintf(ckey, sizeof(ckey), "%s",
+				 json_is_string(kv) ? json_string_value(kv) : db_col_text(s, 1));
+		json_decref(src);
+		feed_key(&g, clear_key, ckey, fkey);
 		json_array_append_new(items, json_pack("{s:s, s:I, s:o}", "key", fkey, "seq",
-						       (json_int_t)last, "row",
-						       share_plan_render(plan, db_col_text(s, 4))));
+						       (json_int_t)last, "row", row));
 		n++;
 	}
 	db_reset(s);

@@ -249,6 +249,17 @@ reply_err(struct req *r, const struct zt_err *err)
 	const char *kind = err_code_name(err->code);
 	const char *reason = err->reason[0] ? err->reason : kind;
 
+	if (err->code == ZT_EINTERNAL &&
+	    (strcmp(reason, "integrity") == 0 || strcmp(reason, "bad_mac") == 0 ||
+	     strcmp(reason, "bad_ciphertext") == 0 || strcmp(reason, "unknown_key_version") == 0)) {
+		/* Encryption at rest: a stored value failed its check. Named (an
+		 * operator must restore it or the key file), never shown. */
+		problem(r, status, "integrity",
+			"a stored value failed its integrity check (tampered, or the wrong data "
+			"key file); nothing of it is shown",
+			NULL);
+		return;
+	}
 	if (status >= 500 && err->code != ZT_ENOSPACE && err->code != ZT_EUNAVAIL) {
 		/* Internal details stay in the log. */
 		problem(r, status, "internal", "internal error; see the server log", NULL);

@@ -178,7 +178,7 @@ describe('authorization matrix', () => {
 			applicant_id_no: A_LOGIN, applicant_name: '李秀英', materials: [{ seq: 1, name: '身份证', file: ff.id }],
 		}), 201).id;
 		/* A's e-license, issued by X (demo). */
-		F.license = node.sql(`SELECT identifier FROM licenses WHERE holder_id = '${A_LOGIN}'`)[0].identifier;
+		F.license = node.sql(`SELECT identifier FROM licenses WHERE holder_id = '${node.bi(A_LOGIN)}'`)[0].identifier;
 		/* A supervision item of X (the demo complaint). */
 		F.supervision = node.sql(`SELECT id FROM supervision_items WHERE dept_id = ${X.id} AND status = 'open'`)[0].id;
 		/* Resources: X's open resource (demo) and a conditional one with a

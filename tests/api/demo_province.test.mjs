@@ -145,12 +145,19 @@ describe('demo province', () => {
 			offs.map((o) => [o.login, o.roles, o.dept]),
 			OFFICIALS.map(([l, roles, dept]) => [l, roles.split(',').reduce((a, x) => a | ROLE_BITS[x], 0), dept]),
 		);
+		/* encryption at rest: the ID number (and the login, which is it) as its
+		 * blind index, the number itself and the phone encrypted */
 		const applicants = node.sql(
-			`SELECT kind, login, id_number, name, phone, dept_id FROM users WHERE kind <> 'official'`,
+			`SELECT kind, login, id_number, id_number_enc, name, phone, dept_id FROM users WHERE kind <> 'official'`,
 		);
-		assert.deepEqual(applicants, [
-			{ kind: 'citizen', login: CITIZEN, id_number: CITIZEN, name: '陈志强', phone: '13944000088', dept_id: null },
-		]);
+		assert.equal(applicants.length, 1);
+		const [a] = applicants;
+		assert.match(a.id_number_enc, /^enc1:\d+:/);
+		assert.match(a.phone, /^enc1:\d+:/);
+		assert.deepEqual(node.open([a.id_number_enc, a.phone]), [CITIZEN, '13944000088']);
+		assert.deepEqual({ ...a, id_number_enc: undefined, phone: undefined }, {
+			kind: 'citizen', login: node.bi(CITIZEN), id_number: node.bi(CITIZEN), id_number_enc: undefined, name: '陈志强', phone: undefined, dept_id: null,
+		});
 	});
 
 	it('publishes the three items with complete guides and cross modes', () => {
@@ -218,8 +225,16 @@ describe('demo province', () => {
 				['registered_on', 'date', 'public', null],
 			],
 		);
-		const rows = node.sql('SELECT key, data FROM resource_rows ORDER BY key').map((r) => JSON.parse(r.data));
+		const raw = node.sql('SELECT key, data FROM resource_rows ORDER BY key');
+		const rows = node.open(raw.map((r) => r.data)).map((d) => JSON.parse(d));
 		assert.equal(rows.length, 6);
+		/* stored with the key as blind index, id_no, name, address encrypted */
+		raw.forEach((x, i) => {
+			assert.equal(x.key, node.bi(rows[i].id_no));
+			const d = JSON.parse(x.data);
+			for (const f of ['id_no', 'name', 'household_address']) assert.match(d[f], /^enc1:\d+:/);
+			assert.equal(d.region_code, rows[i].region_code);
+		});
 		assert.equal(new Set(rows.map((r) => r.id_no)).size, 6);
 		for (const r of rows) {
 			assert.equal(r.region_code, '440000');
@@ -327,12 +342,13 @@ describe('demo province', () => {
 		);
 		assert.equal(node.count(`SELECT count(*) FROM users WHERE login LIKE 'gy.%'`), 11);
 		assert.equal(node.count(`SELECT count(*) FROM service_items WHERE code LIKE '520100-%' AND status = 'published'`), 3);
-		const rows = node
+		const stored = node
 			.sql(
 				`SELECT k.data FROM resource_rows k JOIN data_resources r ON r.id = k.resource_id
 				 WHERE r.code = '520100-GA-HJ-001'`,
 			)
-			.map((x) => JSON.parse(x.data));
+			.map((x) => x.data);
+		const rows = node.open(stored).map((x) => JSON.parse(x));
 		const byRegion = {};
 		for (const x of rows) {
 			byRegion[x.region_code] = (byRegion[x.region_code] || 0) + 1;

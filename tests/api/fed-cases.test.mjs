@@ -131,7 +131,7 @@ describe('跨省通办 between 广东 and 贵州', () => {
 		assert.equal(h.channel, 'web');
 		assert.equal(h.state, 'submitted');
 		assert.deepEqual(gz.sql(`SELECT login, kind, id_number, password_hash FROM users WHERE id = ${h.applicant_id}`), [
-			{ login: CITIZEN, kind: 'citizen', id_number: CITIZEN, password_hash: '!fed:no-login' },
+			{ login: gz.bi(CITIZEN), kind: 'citizen', id_number: gz.bi(CITIZEN), password_hash: '!fed:no-login' },
 		]);
 		const login = await api(gz.url, 'POST', '/api/v1/auth/login', { json: { login: CITIZEN, password: DEMO_PASSWORD } });
 		assert.equal(login.status, 401);
@@ -387,7 +387,7 @@ describe('跨省通办 between 广东 and 贵州', () => {
 			assert.equal(g.history.at(-1).comment, 'required materials missing: 身份证、参保缴费凭证');
 			assert.equal(homeCase(x.number).length, 0);
 		}
-		assert.equal(gz.count(`SELECT count(*) FROM users WHERE id_number = '${stranger}'`), 0);
+		assert.equal(gz.count(`SELECT count(*) FROM users WHERE id_number = '${gz.bi(stranger)}'`), 0);
 		assert.equal(gz.count(`SELECT count(*) FROM audit_log WHERE action = 'user.create' AND data LIKE '%fed_origin%'`), 1);
 		/* Refused at 广东 before anything is sent. */
 		const check = async (who, body, status, field, reason) => {

@@ -75,6 +75,9 @@ const idNo = (region, birth, seq) => {
 const CITIZEN = idNo('520000', '19900307', 123);
 
 const err0 = (r) => r.json?.errors?.[0] ?? {};
+/* Access records keep queries with personal values masked (encryption at
+ * rest, docs/security.md). */
+const masked = (id) => `${id.slice(0, 6)}********${id.slice(14)}`;
 
 describe('cross-node sharing and flow-back', () => {
 	let fed, gz, gy, gd, resId, resBody;
@@ -229,19 +232,19 @@ describe('cross-node sharing and flow-back', () => {
 		assert.deepEqual(r.json.errors.map((e) => e.field).sort(), ['grant', 'key']);
 
 		const served = gz.sql('SELECT id, incoming_id, kind, by_name, purpose, query, rows FROM fed_share_served ORDER BY id');
-		assert.deepEqual(served.map(({ id, ...x }) => x), [{ incoming_id: inId, kind: 'fetch', by_name: '受理员 罗丹', purpose: GOOD.purpose, query: `key=${CITIZEN}`, rows: 1 }]);
-		assert.deepEqual(gz.sql('SELECT subject, served_id FROM fed_share_served_subjects'), [{ subject: CITIZEN, served_id: served[0].id }]);
+		assert.deepEqual(served.map(({ id, ...x }) => x), [{ incoming_id: inId, kind: 'fetch', by_name: '受理员 罗丹', purpose: GOOD.purpose, query: `key=${masked(CITIZEN)}`, rows: 1 }]);
+		assert.deepEqual(gz.sql('SELECT subject, served_id FROM fed_share_served_subjects'), [{ subject: gz.bi(CITIZEN), served_id: served[0].id }]);
 		assert.equal(gz.count("SELECT count(*) FROM audit_log WHERE action = 'fed_share.serve'"), 1);
 		const clerk = gd.count("SELECT id FROM users WHERE login = 'gd.rs.clerk'");
 		const acc = gd.sql('SELECT request_id, user_id, api_key_id, purpose, query, fields, rows, remote_access_id FROM fed_share_access');
-		assert.deepEqual(acc, [{ request_id: reqId, user_id: clerk, api_key_id: null, purpose: GOOD.purpose, query: `key=${CITIZEN}`, fields: '["id_no","name","region_code","registered_on"]', rows: 1, remote_access_id: served[0].id }]);
+		assert.deepEqual(acc, [{ request_id: reqId, user_id: clerk, api_key_id: null, purpose: GOOD.purpose, query: `key=${masked(CITIZEN)}`, fields: '["id_no","name","region_code","registered_on"]', rows: 1, remote_access_id: served[0].id }]);
 		assert.equal(gd.count("SELECT count(*) FROM audit_log WHERE action = 'fed_share.access'"), 1);
 
 		const missing = idNo('520000', '19800101', 999);
 		r = await exchange(missing);
 		assert.equal(r.status, 404);
-		assert.equal(gz.count(`SELECT rows FROM fed_share_served WHERE query = 'key=${missing}'`), 0);
-		assert.equal(gd.count(`SELECT rows FROM fed_share_access WHERE query = 'key=${missing}'`), 0);
+		assert.equal(gz.count(`SELECT rows FROM fed_share_served WHERE query = 'key=${masked(missing)}'`), 0);
+		assert.equal(gd.count(`SELECT rows FROM fed_share_access WHERE query = 'key=${masked(missing)}'`), 0);
 		assert.equal(gz.count('SELECT count(*) FROM fed_share_served'), 2);
 		assert.equal(gd.count('SELECT count(*) FROM fed_share_access'), 2);
 
@@ -311,11 +314,18 @@ describe('cross-node sharing and flow-back', () => {
 	const subscribe = (body, who = 'gy.ga.data') => gy.as(who, 'POST', '/api/v1/fed/subscriptions', { json: body });
 	let subId, subIn;
 
-	/* gz's rows of the resource inside gy's regions: key -> {seq, data}. */
-	const expected = () => {
-		const rows = gz.sql(`SELECT key, seq, data FROM resource_rows WHERE resource_id = ${resId} ORDER BY key`);
-		return new Map(rows.filter((x) => GY_SUBTREE.includes(JSON.parse(x.data).region_code)).map((x) => [x.key, { seq: Number(x.seq), data: x.data }]));
+	/* gz's rows of the resource, decrypted (gz stores id_no, the key, as a
+	 * blind index and the personal values encrypted): [{key, seq, data}]
+	 * with the clear key and the row as it was before sealing. */
+	const gzRows = (limit = '') => {
+		const rows = gz.sql(`SELECT key, seq, data FROM resource_rows WHERE resource_id = ${resId} ORDER BY seq ${limit}`);
+		assert.ok(rows.every((x) => /^bi1:\d+:[0-9a-f]{64}$/.test(x.key) && !x.data.includes(x.key)), 'gz keeps keys as blind indexes');
+		const open = gz.open(rows.map((x) => x.data));
+		return rows.map((x, i) => ({ key: JSON.parse(open[i]).id_no, seq: Number(x.seq), data: open[i] }));
 	};
+	/* gz's rows of the resource inside gy's regions: key -> {seq, data}. */
+	const expected = () =>
+		new Map(gzRows().filter((x) => GY_SUBTREE.includes(JSON.parse(x.data).region_code)).map((x) => [x.key, { seq: x.seq, data: x.data }]));
 	const received = () => new Map(gy.sql(`SELECT key, seq, data FROM fed_rows WHERE request_id = ${subId} ORDER BY key`).map((x) => [x.key, { seq: Number(x.seq), data: x.data }]));
 	const sameRows = () => {
 		const e = expected();
@@ -390,7 +400,7 @@ describe('cross-node sharing and flow-back', () => {
 			const region = places[i % places.length];
 			people.push({ id_no: idNo(region, '19880101', 200 + i), name: `测试人${i}`, region_code: region, household_address: `测试路 ${i} 号`, registered_on: '2020-01-01' });
 		}
-		const demo = gz.sql(`SELECT data FROM resource_rows WHERE resource_id = ${resId} ORDER BY key LIMIT 3`).map((x) => JSON.parse(x.data));
+		const demo = gzRows('LIMIT 3').map((x) => JSON.parse(x.data));
 		const batches = [];
 		for (let b = 0; b < 10; b++) {
 			const olds = b === 0 ? demo : people.slice((b - 1) * 7, (b - 1) * 7 + 3);

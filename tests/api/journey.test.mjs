@@ -83,7 +83,11 @@ describe('citizen journey', () => {
 		assert.equal(r.json.phone, '137****5678');
 		assert.equal(r.json.name, '王小明');
 		me = r.json.id;
-		assert.equal(node.count(`SELECT count(*) FROM users WHERE id_number = '${idn}'`), 1);
+		/* stored as its blind index, the number and the phone encrypted */
+		assert.equal(node.count(`SELECT count(*) FROM users WHERE id_number = '${node.bi(idn)}' AND login = id_number`), 1);
+		const [u] = node.sql(`SELECT id_number_enc, phone FROM users WHERE id = ${me}`);
+		assert.deepEqual(node.open([u.id_number_enc, u.phone]), [idn, '13712345678']);
+		assert.equal(node.count(`SELECT count(*) FROM users WHERE id_number = '${idn}' OR phone = '13712345678'`), 0);
 
 		const l = await post('/api/v1/auth/login', null, { login: idn, password: DEMO_PASSWORD });
 		assert.equal(l.status, 200, l.text);

@@ -297,7 +297,10 @@ describe('e-licenses and once-only', () => {
 		const [row] = node.sql(`SELECT * FROM licenses WHERE identifier = '${lic1}'`);
 		assert.equal(row.type_code, typeCode);
 		assert.equal(row.holder_kind, 'citizen');
-		assert.equal(row.holder_id, cit.idn);
+		/* the holder's ID number as its blind index, the number encrypted */
+		assert.equal(row.holder_id, node.bi(cit.idn));
+		assert.match(row.holder_id_enc, /^enc1:\d+:/);
+		assert.deepEqual(node.open([row.holder_id_enc]), [cit.idn]);
 		assert.equal(row.holder_name, '张小明');
 		assert.equal(row.case_id, got.caseId);
 		assert.equal(row.serial, 1);

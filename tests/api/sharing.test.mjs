@@ -369,9 +369,16 @@ describe('data sharing and exchange', () => {
 		assert.deepEqual(r.json, { inserted: 2, updated: 0 });
 		r = await put(`/api/v1/resources/${r1}/rows`, rs, { rows: [{ ...rowC, employer: '新单位' }] });
 		assert.deepEqual(r.json, { inserted: 0, updated: 1 });
-		const stored = node.sql(`SELECT subject, data FROM resource_rows WHERE key = '${idC}'`);
-		assert.deepEqual(stored.map((x) => [x.subject, JSON.parse(x.data)]), [
-			[idC, { employer: '新单位', id_number: idC, insured: false, name: '王五' }],
+		/* encryption at rest: key and subject as blind indexes, the personal
+		 * values encrypted (employer and insured are internal, in clear) */
+		const stored = node.sql(`SELECT subject, data FROM resource_rows WHERE key = '${node.bi(idC)}'`);
+		assert.deepEqual(stored.map((x) => x.subject), [node.bi(idC)]);
+		const raw = JSON.parse(stored[0].data);
+		assert.match(raw.id_number, /^enc1:\d+:/);
+		assert.match(raw.name, /^enc1:\d+:/);
+		assert.ok(!stored[0].data.includes(idC) && !stored[0].data.includes('王五'));
+		assert.deepEqual(node.open(stored.map((x) => x.data)).map((x) => JSON.parse(x)), [
+			{ employer: '新单位', id_number: idC, insured: false, name: '王五' },
 		]);
 		r = await put(`/api/v1/resources/${r1}/rows`, mz, { rows: [rowA] });
 		problem(r, 403, 'other_department');
@@ -431,8 +438,8 @@ describe('data sharing and exchange', () => {
 				{ line: 9, field: '', reason: 'columns', detail: '6 values for 8 columns' },
 			],
 		});
-		const b = node.sql(`SELECT data FROM resource_rows WHERE key = '${B.idn}' AND resource_id = ${r1}`);
-		assert.deepEqual(JSON.parse(b[0].data), {
+		const b = node.sql(`SELECT data FROM resource_rows WHERE key = '${node.bi(B.idn)}' AND resource_id = ${r1}`);
+		assert.deepEqual(JSON.parse(node.open([b[0].data])[0]), {
 			address: ADDRESS_B,
 			employer: '贵阳某某有限公司, 南明分公司',
 			id_number: B.idn,
@@ -562,12 +569,12 @@ describe('data sharing and exchange', () => {
 		const clerkId = node.count("SELECT id AS n FROM users WHERE login = 'mz.clerk'");
 		assert.deepEqual(
 			[rec[0].user_id, rec[0].api_key_id, rec[0].purpose, rec[0].query, Number(rec[0].rows)],
-			[clerkId, null, '最低生活保障对象家庭经济状况核查', `key=${A.idn}`, 1],
+			[clerkId, null, '最低生活保障对象家庭经济状况核查', `key=${maskId(A.idn)}`, 1],
 		);
 		assert.deepEqual([rec[0].action, rec[0].object_type, rec[0].object_id], ['share.access', 'grant', String(g1)]);
 		assert.deepEqual(
 			node.sql(`SELECT subject FROM access_subjects WHERE access_id = (SELECT max(id) FROM access_records)`),
-			[{ subject: A.idn }],
+			[{ subject: node.bi(A.idn) }],
 		);
 
 		// B's row from the CSV import: quoted comma and line break, partial mask.
@@ -626,7 +633,8 @@ describe('data sharing and exchange', () => {
 		assert.equal(r.status, 200, r.text);
 		keys.push(r.json.items[0].id_number);
 		assert.equal(r.json.next, null);
-		assert.deepEqual(keys, [A.idn, B.idn].sort().map(maskId));
+		/* rows come in the order of their stored keys (blind indexes) */
+		assert.deepEqual([...keys].sort(), [A.idn, B.idn].map(maskId).sort());
 		r = await get(`/api/v1/exchange/${g1}/rows?id_number=${idC}`, mzClerk);
 		assert.deepEqual(r.json.items, [
 			{ id_number: maskId(idC), name: '王五', phone: null, employer: '新单位', insured: false, address: null },
@@ -635,7 +643,7 @@ describe('data sharing and exchange', () => {
 		assert.deepEqual(
 			node.sql('SELECT query, rows FROM access_records ORDER BY id DESC LIMIT 3').map((x) => [x.query, Number(x.rows)]),
 			[
-				[`id_number=${idC}`, 1],
+				[`id_number=${maskId(idC)}`, 1],
 				['insured=true', 1],
 				['insured=true', 1],
 			],
@@ -861,7 +869,7 @@ describe('data sharing and exchange', () => {
 		r = await mine(A.token);
 		assert.equal(r.status, 200, r.text);
 		const expectA = Number(
-			node.count(`SELECT count(*) AS n FROM access_subjects WHERE subject = '${A.idn}'`),
+			node.count(`SELECT count(*) AS n FROM access_subjects WHERE subject = '${node.bi(A.idn)}'`),
 		);
 		assert.equal(r.json.items.length, expectA);
 		assert.equal(r.json.next, null);
@@ -896,7 +904,7 @@ describe('data sharing and exchange', () => {
 		assert.deepEqual(walked, r.json.items);
 
 		r = await mine(B.token);
-		const expectB = Number(node.count(`SELECT count(*) AS n FROM access_subjects WHERE subject = '${B.idn}'`));
+		const expectB = Number(node.count(`SELECT count(*) AS n FROM access_subjects WHERE subject = '${node.bi(B.idn)}'`));
 		assert.equal(r.json.items.length, expectB);
 		assert.ok(expectB >= 3);
 		assert.ok(r.json.items.every((i) => i.consumer.name === '南明区民政局'));
@@ -925,9 +933,9 @@ describe('data sharing and exchange', () => {
 		assert.deepEqual(
 			r.json.items.map((x) => [x.by, x.query, x.rows]),
 			[
-				['system: 民政业务系统', 'benefit=1650', 1],
-				['system: 民政业务系统', `key=${A.idn}`, 1],
-				['受理员 徐丽', `key=${B.idn}`, 1],
+				['system: 民政业务系统', 'benefit=****', 1], /* a sensitive field's value is not kept */
+				['system: 民政业务系统', `key=${maskId(A.idn)}`, 1],
+				['受理员 徐丽', `key=${maskId(B.idn)}`, 1],
 			],
 		);
 		const total = accessCount(`consumer_dept = ${depts['南明区民政局']}`);

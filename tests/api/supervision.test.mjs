@@ -154,15 +154,19 @@ describe('complaints, escalation and service quality', () => {
 				" JOIN supervision_items s ON s.complaint_id = m.id JOIN users u ON u.id = s.owner_id" +
 				` WHERE m.no = '${c1}'`,
 		);
-		assert.deepEqual(row, [
+		/* the contact is stored encrypted (encryption at rest) */
+		assert.match(row[0].contact_name, /^enc1:\d+:/);
+		assert.match(row[0].contact_phone, /^enc1:\d+:/);
+		assert.deepEqual(node.open([row[0].contact_name, row[0].contact_phone]), [C1_NAME, C1_PHONE]);
+		assert.deepEqual(row.map((x) => ({ ...x, contact_name: undefined, contact_phone: undefined })), [
 			{
 				about: 'item',
 				item_id: itemFood,
 				case_id: null,
 				dept_id: 2,
 				user_id: null,
-				contact_name: C1_NAME,
-				contact_phone: C1_PHONE,
+				contact_name: undefined,
+				contact_phone: undefined,
 				content: C1_TEXT,
 				kind: 'complaint',
 				status: 'open',
@@ -199,11 +203,14 @@ describe('complaints, escalation and service quality', () => {
 			status: 'open',
 		});
 		c2 = r.json.no;
+		const row2 = node.sql(
+			"SELECT m.case_id, m.item_id, m.user_id, m.contact_name, m.contact_phone, u.login AS owner FROM complaints m" +
+				` JOIN supervision_items s ON s.complaint_id = m.id JOIN users u ON u.id = s.owner_id WHERE m.no = '${c2}'`,
+		);
+		assert.ok(row2.every((x) => x.contact_name.startsWith('enc1:') && x.contact_phone.startsWith('enc1:')));
+		for (const x of row2) [x.contact_name, x.contact_phone] = node.open([x.contact_name, x.contact_phone]);
 		assert.deepEqual(
-			node.sql(
-				"SELECT m.case_id, m.item_id, m.user_id, m.contact_name, m.contact_phone, u.login AS owner FROM complaints m" +
-					` JOIN supervision_items s ON s.complaint_id = m.id JOIN users u ON u.id = s.owner_id WHERE m.no = '${c2}'`,
-			),
+			row2,
 			[
 				{
 					case_id: caseY,
@@ -286,7 +293,7 @@ describe('complaints, escalation and service quality', () => {
 		});
 		const personal = [C1_TEXT, C1_NAME, C1_PHONE, C2_TEXT, C3_TEXT, C3_NAME, C3_PHONE, '投诉人张三', '13712345678', caseYNo];
 		const demo = node.sql("SELECT contact_name, contact_phone, content FROM complaints WHERE no = 'TS20260429000001'")[0];
-		personal.push(demo.contact_name, demo.contact_phone, demo.content);
+		personal.push(...node.open([demo.contact_name, demo.contact_phone]), demo.content);
 		for (const s of personal) assert.ok(!r.text.includes(s), `public list shows ${s}`);
 
 		const one = await get(`/api/v1/complaints/${c2}`);

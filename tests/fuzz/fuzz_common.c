@@ -19,6 +19,8 @@
 #include "domain/demo.h"
 #include "domain/org.h"
 #include "domain/workcal.h"
+#include "cli/keys_cli.h"
+#include "crypto/fieldenc.h"
 #include "fed/node.h"
 
 #include <errno.h>
@@ -102,6 +104,7 @@ cleanup(void)
 		return;
 	db_close();
 	nodekey_unload();
+	fieldenc_unload();
 	sm2_free(peer_key);
 	peer_key = NULL;
 	nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -210,6 +213,7 @@ fuzz_setup(void)
 	atexit(cleanup);
 	snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", data_dir);
 	snprintf(cfg.db, sizeof(cfg.db), "%s/zhengtong.db", data_dir);
+	snprintf(cfg.data_key_file, sizeof(cfg.data_key_file), "%s/data.key", data_dir);
 	snprintf(cfg.calendar_dir, sizeof(cfg.calendar_dir), "%s/calendar", src);
 	snprintf(cfg.web_dir, sizeof(cfg.web_dir), "%s/web", src);
 	/* Limits that would turn most inputs away after the first few. */
@@ -230,6 +234,7 @@ fuzz_setup(void)
 	CHECK("calendar", workcal_load_dir(cfg.calendar_dir, 0, &err));
 	CHECK("calendar", workcal_reload(db_cli_conn(), &err));
 	CHECK("node key", nodekey_load(data_dir, &err));
+	CHECK("data keys", keys_startup(&err)); /* as cli_setup: encryption at rest */
 	audit_enable_signing();
 	CHECK("demo", demo_create(0, &err));
 

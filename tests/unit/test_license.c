@@ -47,6 +47,7 @@
 #include "base/err.h"
 #include "base/ident.h"
 #include "base/licid.h"
+#include "crypto/fieldenc.h"
 #include "crypto/nodekey.h"
 #include "crypto/sm2.h"
 #include "crypto/sm3.h"
@@ -100,9 +101,12 @@ setup(void **state)
 		return -1;
 	snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", tmpdir);
 	snprintf(cfg.db, sizeof(cfg.db), "%s/zhengtong.db", tmpdir);
+	snprintf(cfg.data_key_file, sizeof(cfg.data_key_file), "%s/data.key", tmpdir);
 	err_clear(&err);
 	if (db_open(cfg.db, &err) < 0 || db_migrate(0, &err) < 0 ||
-	    nodekey_load(tmpdir, &err) < 0 || db_write(job_register, NULL, &err) < 0) {
+	    nodekey_load(tmpdir, &err) < 0 ||
+	    fieldenc_load(cfg.data_key_file, 1, &err) < 0 ||
+	    db_write(job_register, NULL, &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
@@ -350,6 +354,15 @@ test_issue_and_verify(void **state)
 	expect_verdict(id, NULL, "forged", "bad_signature");
 }
 
+/* Holders are looked up by the blind index of their ID number. */
+static const char *
+hidx(const char *id)
+{
+	static char out[FIELDENC_IDX_LEN];
+	fieldenc_index(id, out);
+	return out;
+}
+
 static void
 test_find_valid(void **state)
 {
@@ -362,22 +375,22 @@ test_find_valid(void **state)
 	issue(HOLDER, id1);
 	issue(HOLDER, id2);
 	db_conn *c = db_cli_conn();
-	assert_int_equal(license_find_valid(c, type, HOLDER, found, &view, &err), 1);
+	assert_int_equal(license_find_valid(c, type, hidx(HOLDER), found, &view, &err), 1);
 	assert_string_equal(found, id2);
 	assert_string_equal(json_string_value(json_object_get(view, "identifier")), id2);
 	assert_string_equal(json_string_value(json_object_get(
 				json_object_get(json_object_get(view, "data"), "fields"), "字号")),
 			    "小明便利店");
 	json_decref(view);
-	assert_int_equal(license_find_valid(c, type, "110101199003077777", found, &view, &err), 0);
+	assert_int_equal(license_find_valid(c, type, hidx("110101199003077777"), found, &view, &err), 0);
 	assert_null(view);
 
 	exec_sql("UPDATE licenses SET data = replace(data, '小明', '大明') WHERE serial = 2");
-	assert_int_equal(license_find_valid(c, type, HOLDER, found, &view, &err), 1);
+	assert_int_equal(license_find_valid(c, type, hidx(HOLDER), found, &view, &err), 1);
 	assert_string_equal(found, id1);
 	json_decref(view);
 	exec_sql("UPDATE licenses SET status = 'revoked'");
-	assert_int_equal(license_find_valid(c, type, HOLDER, found, &view, &err), 0);
+	assert_int_equal(license_find_valid(c, type, hidx(HOLDER), found, &view, &err), 0);
 }
 
 int

@@ -33,7 +33,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
+#include "crypto/fieldenc.h"
 #include "base/xmalloc.h"
 #include "domain/resource.h"
 
@@ -273,10 +275,61 @@ check(const struct resource_meta *m, const char *text, const char *field, const 
 		return;
 	}
 	assert_int_equal(rc, 0);
-	assert_string_equal(out.data, data);
-	assert_string_equal(out.key, key);
-	assert_string_equal(out.subject, subject);
+	/* Stored encrypted at rest (crypto/fieldenc.h): personal values are
+	 * "enc1:" strings, the subject and a personal key blind indexes. */
+	json_t *clear = resource_data_load(out.data, &err);
+	assert_non_null(clear);
+	char *got = json_dumps(clear, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(got, data);
+	free(got);
+	json_decref(clear);
+	for (int i = 0; i < m->nfields; i++) {
+		json_t *stored = json_loads(out.data, 0, NULL);
+		json_t *v = json_object_get(stored, m->fields[i].name);
+		if (v)
+			assert_int_equal(m->fields[i].sens >= SENS_PERSONAL,
+					 json_is_string(v) &&
+					     fieldenc_is_enc(json_string_value(v)));
+		json_decref(stored);
+	}
+	char want[RESOURCE_KEY_MAX];
+	resource_key_stored(resource_key_is_personal(m), key, want);
+	assert_string_equal(out.key, want);
+	if (*subject)
+		fieldenc_index(subject, want);
+	else
+		want[0] = '\0';
+	assert_string_equal(out.subject, want);
 	free(out.data);
+}
+
+static char keydir[64];
+
+static int
+setup_keys(void **state)
+{
+	char path[128];
+	struct zt_err err;
+
+	(void)state;
+	snprintf(keydir, sizeof(keydir), "/tmp/zt_test_share_XXXXXX");
+	if (mkdtemp(keydir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/data.key", keydir);
+	err_clear(&err);
+	return fieldenc_load(path, 1, &err);
+}
+
+static int
+teardown_keys(void **state)
+{
+	char path[128];
+
+	(void)state;
+	fieldenc_unload();
+	snprintf(path, sizeof(path), "%s/data.key", keydir);
+	unlink(path);
+	return rmdir(keydir);
 }
 
 static void
@@ -333,5 +386,5 @@ main(void)
 	    cmocka_unit_test(test_csv_empty),  cmocka_unit_test(test_csv_limits),
 	    cmocka_unit_test(test_row_check),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_keys, teardown_keys);
 }

@@ -151,6 +151,37 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		return Object.values(rows[0])[0];
 	};
 
+	/* The blind index that lookup columns hold for value (an ID number or a
+	 * credit code; encryption at rest keeps no clear copy of them), from
+	 * `zhengtong keys lookup` under the node's own key file. */
+	node.bi = (value) => {
+		const r = node.cli(['keys', 'lookup', value]);
+		if (r.code !== 0 || !/^bi1:\d+:[0-9a-f]{64}$/.test(r.stdout.trim()))
+			throw new Error(`keys lookup ${value} failed (${r.code}): ${r.stderr}`);
+		return r.stdout.trim();
+	};
+
+	/* Stored values decrypted by `zhengtong keys open` (values on stdin):
+	 * an "enc1:" value gives its clear text, a stored row (JSON text) the
+	 * row with its encrypted members opened; others come back as given. */
+	node.open = (values) => {
+		if (values.length === 0) return [];
+		const r = spawnSync(BIN, ['keys', 'open'], {
+			cwd: dataDir,
+			env: envFor(),
+			input: values.map((v) => String(v).replace(/\n/g, ' ')).join('\n') + '\n',
+			encoding: 'utf8',
+			timeout: 30000,
+			maxBuffer: 64 << 20,
+		});
+		if (r.error) throw r.error;
+		if (r.status !== 0) throw new Error(`keys open failed (${r.status}): ${r.stderr}`);
+		const out = r.stdout.split('\n');
+		out.pop();
+		if (out.length !== values.length) throw new Error(`keys open gave ${out.length} lines for ${values.length}`);
+		return out;
+	};
+
 	node.log = () => node.stderr;
 
 	/* Waits until the audit head carries an SM2 signature (tests/lib/audit.mjs). */

@@ -1,0 +1,291 @@
+/*
+ * encryption.test.mjs - encryption at rest (docs/security.md, "Encryption
+ * at rest"; src/crypto/fieldenc.h, src/cli/keys_cli.h).
+ *
+ * Test plan (demo node, clock frozen at T0; PostgreSQL too with ZT_TEST_PG):
+ *   1. Normal use: a citizen registers with ID number and phone and signs in
+ *      by ID number; rs.data loads a 社会保险参保信息 row about them; they
+ *      apply for 最低生活保障申请 whose insurance material is filled from
+ *      shared data (once-only: exempted 1, source share); mz.clerk reads
+ *      their row and the demo citizen 张伟's through the demo grant; an
+ *      anonymous complaint leaves a contact name and phone.
+ *   2. The raw database holds none of the ID numbers and phones used (the
+ *      new citizen's, the demo's, the complaint's): SQLite, the bytes of the
+ *      database file and its -wal; PostgreSQL, every row of every table as
+ *      text. `keys status` counts encrypted values and indexes, 0 clear.
+ *   3. Lookups still work: login by ID number (the lower-case x form too for
+ *      an X check character is covered by input.test.mjs), the exchange by
+ *      key, the citizen's /me/data-access naming both reads, /me with the
+ *      masked phone.
+ *   4. `keys rotate` while the server runs, then SIGHUP: `keys status` shows
+ *      every value under version 2 and version 1 removable; `keys remove 1`
+ *      drops it; login, exchange, /me, data-access and once-only still work;
+ *      no value names version 1 in the database.
+ *   5. `keys rotate --lookup`, SIGHUP: every index is on lookup version 2;
+ *      login by ID number, exchange by key, /me/data-access (older reads
+ *      included) and a new once-only case still work.
+ *   6. One byte of a stored ciphertext changed by SQL: the exchange read of
+ *      that row answers 500 with the problem type /problems/integrity and no
+ *      clear or garbled value; the tampered phone shows as null on /me,
+ *      never as garbage; the server logs the failed check.
+ *   7. Start-up: without the key file the node refuses to start (naming the
+ *      missing file); with a different key file it refuses (key mismatch);
+ *      with the right one it serves again.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { api, DEMO_PASSWORD, idNumber, login, pdf, startNode, upload } from './lib/node.mjs';
+
+const T0 = '2026-04-27T09:30:00+08:00';
+const PG = Boolean(process.env.ZT_TEST_PG);
+
+const ZHANG = '520102199003071236'; /* demo citizen 张伟 */
+const LI = '520101198511200048'; /* demo citizen 李秀英 */
+const IDN = idNumber('19880808', 71);
+const PHONE = '13755550071';
+const COMPLAINT_PHONE = '13655550072';
+const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
+const MZ_ITEM = '520102-MZ-GF-001';
+const RS_RES = '520102-RS-001';
+
+describe('encryption at rest', () => {
+	let node, cit, mzClerk, grant, caseCount = 0;
+
+	before(async () => {
+		node = await startNode({ now: T0 });
+	});
+	after(async () => {
+		await node?.stop();
+	});
+
+	const call = (method, path, token, json) => api(node.url, method, path, { token, json });
+	const masked = (id) => `${id.slice(0, 6)}********${id.slice(14)}`;
+
+	/* Applies for 最低生活保障 with the two uploads; the insurance material
+	 * comes from shared data. */
+	async function onceOnly(token) {
+		caseCount++;
+		const files = [];
+		for (const tag of ['members', 'income']) {
+			const r = await upload(node.url, token, pdf(`encryption ${tag} ${caseCount}`));
+			assert.equal(r.status, 201, r.text);
+			files.push(r.json.id);
+		}
+		const r = await call('POST', '/api/v1/cases', token, {
+			item_code: MZ_ITEM,
+			form: { 家庭人口: 3 },
+			materials: [
+				{ seq: 1, name: '家庭成员身份证明.pdf', file: files[0] },
+				{ seq: 2, name: '家庭收入情况声明.pdf', file: files[1] },
+			],
+		});
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.json.exempted, 1);
+		const m = r.json.materials.find((x) => x.source === 'share');
+		assert.ok(m, 'a material filled from shared data');
+		assert.match(m.ref, new RegExp(`^grant:${grant}/`));
+		return r.json;
+	}
+
+	const exchange = (key) => call('GET', `/api/v1/exchange/${grant}/rows/${key}`, mzClerk);
+
+	async function lookupsWork() {
+		const t = await login(node.url, IDN);
+		const me = await call('GET', '/api/v1/me', t);
+		assert.equal(me.status, 200, me.text);
+		assert.equal(me.json.login, masked(IDN));
+		assert.equal(me.json.phone, '137****0071');
+		assert.ok(await login(node.url, ZHANG));
+		mzClerk = await login(node.url, 'mz.clerk');
+		for (const key of [IDN, ZHANG]) {
+			const r = await exchange(key);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.row.id_number, masked(key));
+		}
+		const d = await call('GET', '/api/v1/me/data-access', t);
+		assert.equal(d.status, 200, d.text);
+		return { token: t, access: d.json.items };
+	}
+
+	/* Every stored text of the database: SQLite file bytes (and -wal),
+	 * PostgreSQL every row of every table as text. */
+	function rawDatabase() {
+		if (!PG) {
+			let s = '';
+			for (const f of ['zhengtong.db', 'zhengtong.db-wal', 'zhengtong.db-journal']) {
+				const p = join(node.dataDir, f);
+				if (existsSync(p)) s += readFileSync(p).toString('latin1');
+			}
+			assert.ok(s.length > 100000);
+			return s;
+		}
+		const tables = node.sql(
+			"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
+				" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+		);
+		const names = tables.map((x) => x.tab);
+		assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
+		/* node.sql wraps the query as (...) t: the row alias is r */
+		return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
+	}
+
+	function status() {
+		const r = node.cli(['keys', 'status']);
+		assert.equal(r.code, 0, r.stderr);
+		return r.stdout;
+	}
+
+	it('stores nothing in clear after normal use', async () => {
+		let r = await call('POST', '/api/v1/auth/register', null, {
+			kind: 'citizen',
+			name: '加密测试',
+			id_number: IDN,
+			phone: PHONE,
+			password: DEMO_PASSWORD,
+		});
+		assert.equal(r.status, 201, r.text);
+		const token = await login(node.url, IDN);
+		cit = { token, id: r.json.id };
+
+		/* rs.data loads a row about the citizen into the insurance resource */
+		const rs = await login(node.url, 'rs.data');
+		r = await call('GET', `/api/v1/resources?q=${RS_RES}`, rs);
+		const resId = r.json.items.find((x) => x.code === RS_RES).id;
+		r = await call('PUT', `/api/v1/resources/${resId}/rows`, rs, {
+			rows: [{ id_number: IDN, name: '加密测试', phone: PHONE, insured: '参保缴费', employer: '贵阳某某科技有限公司', since: '2020-01' }],
+		});
+		assert.equal(r.status, 200, r.text);
+
+		/* once-only: the insurance material comes from the shared row */
+		r = await call('GET', '/api/v1/services?q=' + encodeURIComponent('最低生活保障'));
+		const item = r.json.items.find((x) => x.code === MZ_ITEM);
+		r = await call('GET', `/api/v1/services/${item.id}/prefill`, token);
+		assert.equal(r.status, 200, r.text);
+		const pre = r.json.find((x) => x.source === 'share');
+		grant = Number(/^grant:(\d+)$/.exec(pre.ref)[1]);
+		await onceOnly(token);
+
+		/* exchange reads by mz.clerk, and a complaint with a contact */
+		mzClerk = await login(node.url, 'mz.clerk');
+		for (const key of [IDN, ZHANG]) assert.equal((await exchange(key)).status, 200);
+		r = await call('POST', '/api/v1/complaints', null, {
+			about: 'department',
+			dept_id: 1,
+			content: '窗口排队时间过长，希望增加人手。',
+			contact_name: '投诉人加密',
+			contact_phone: COMPLAINT_PHONE,
+		});
+		assert.equal(r.status, 201, r.text);
+
+		const raw = rawDatabase();
+		for (const s of SECRETS) assert.ok(!raw.includes(s), `${s} is stored in clear`);
+		const st = status();
+		assert.match(st, /^clear values in encrypted columns: 0$/m);
+		assert.match(st, /^ {2}enc 1: \d{2,} values \(current\)$/m);
+		assert.match(st, /^ {2}idx 1: \d{2,} values \(current\)$/m);
+		/* and the stored forms are what the design says */
+		assert.equal(node.count(`SELECT count(*) FROM users WHERE id_number = '${node.bi(IDN)}' AND login = id_number`), 1);
+		assert.deepEqual(node.open(node.sql(`SELECT phone, id_number_enc FROM users WHERE id = ${cit.id}`).flatMap((x) => [x.phone, x.id_number_enc])), [PHONE, IDN]);
+	});
+
+	it('still finds people by ID number: login, exchange, data-access', async () => {
+		const { access } = await lookupsWork();
+		const mine = access.filter((a) => a.grant === grant);
+		assert.ok(mine.length >= 2, JSON.stringify(access)); /* the once-only read and mz.clerk's */
+		assert.ok(mine.some((a) => /^办件 /.test(a.purpose)));
+	});
+
+	it('rotates the data key with the server running', async () => {
+		const r = node.cli(['keys', 'rotate']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /every encrypted value is under data key version 2/);
+		node.child.kill('SIGHUP');
+		await new Promise((res) => setTimeout(res, 300));
+		let st = status();
+		assert.match(st, /^ {2}enc 1: 0 values \(removable\)$/m);
+		assert.match(st, /^ {2}enc 2: \d{2,} values \(current\)$/m);
+		assert.match(st, /^clear values in encrypted columns: 0$/m);
+		const rm = node.cli(['keys', 'remove', '1']);
+		assert.equal(rm.code, 0, rm.stderr);
+		st = status();
+		assert.doesNotMatch(st, /enc 1:/);
+		assert.equal(node.count("SELECT count(*) FROM users WHERE phone LIKE 'enc1:1:%' OR id_number_enc LIKE 'enc1:1:%'"), 0);
+		assert.equal(node.count("SELECT count(*) FROM resource_rows WHERE data LIKE '%enc1:1:%'"), 0);
+		await lookupsWork();
+		await onceOnly(cit.token);
+		const raw = rawDatabase();
+		for (const s of [IDN, PHONE, ZHANG]) assert.ok(!raw.includes(s), `${s} is stored in clear`);
+	});
+
+	it('rotates the lookup key; logins and lookups still work', async () => {
+		const before = (await lookupsWork()).access.length;
+		const r = node.cli(['keys', 'rotate', '--lookup']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^lookup key version 2 is current: \d+ blind indexes recomputed/);
+		node.child.kill('SIGHUP');
+		await new Promise((res) => setTimeout(res, 300));
+		const st = status();
+		assert.match(st, /^ {2}idx 1: 0 values \(removable\)$/m);
+		assert.match(st, /^ {2}idx 2: \d{2,} values \(current\)$/m);
+		assert.match(node.bi(IDN), /^bi1:2:/);
+		assert.equal(node.count(`SELECT count(*) FROM users WHERE id_number = '${node.bi(IDN)}' AND login = id_number`), 1);
+		assert.equal(node.count("SELECT count(*) FROM users WHERE id_number LIKE 'bi1:1:%' OR login LIKE 'bi1:1:%'"), 0);
+		const { token, access } = await lookupsWork();
+		/* older reads still listed (two more reads by lookupsWork above) */
+		assert.equal(access.length, before + 1);
+		await onceOnly(token);
+	});
+
+	it('refuses a tampered ciphertext with a clear error, never garbage', async () => {
+		/* one base64url character of the citizen's stored row changed */
+		const key = node.bi(IDN);
+		const where = `key = '${key}' AND resource_id = (SELECT id FROM data_resources WHERE code = '${RS_RES}')`;
+		const [row] = node.sql(`SELECT data FROM resource_rows WHERE ${where}`);
+		const m = /"name":"(enc1:\d+:)([A-Za-z0-9_-])/.exec(row.data);
+		assert.ok(m, row.data);
+		const flipped = m[2] === 'A' ? 'B' : 'A';
+		const data = row.data.replace(m[0], `"name":"${m[1]}${flipped}`);
+		node.sql(`UPDATE resource_rows SET data = '${data}' WHERE ${where}`);
+		let r = await exchange(IDN);
+		assert.equal(r.status, 500, r.text);
+		assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+		assert.equal(r.json.type, '/problems/integrity', r.text);
+		assert.match(r.json.detail, /integrity/);
+		assert.ok(!r.text.includes('加密测试') && !r.text.includes(IDN));
+		/* the other rows are unaffected */
+		assert.equal((await exchange(ZHANG)).status, 200);
+
+		/* the phone of the account: shown as null, never garbage */
+		const [u] = node.sql(`SELECT phone FROM users WHERE id = ${cit.id}`);
+		const p = u.phone.replace(/(enc1:\d+:)(.)/, (_, a, c) => a + (c === 'A' ? 'B' : 'A'));
+		node.sql(`UPDATE users SET phone = '${p}' WHERE id = ${cit.id}`);
+		r = await call('GET', '/api/v1/me', cit.token);
+		if (r.status === 200) assert.equal(r.json.phone, null, r.text);
+		else assert.equal(r.status, 500, r.text);
+		assert.match(node.log(), /bad_mac|integrity|failed its (integrity|authentication) check/i);
+	});
+
+	it('refuses to start without the key file or with another one', async () => {
+		const file = join(node.dataDir, 'data.key');
+		await node.stop();
+		renameSync(file, `${file}.away`);
+		/* `serve` exits at once when it refuses (a served port would hang here) */
+		let r = node.cli(['serve']);
+		assert.equal(r.code, 1, r.stderr);
+		assert.match(r.stderr, /data key file .*data\.key is missing, but the database holds data encrypted under it/);
+		const secret = () => randomBytes(32).toString('base64url');
+		writeFileSync(file, `current 1\nlookup 1\nenc 1 ${secret()}\nenc 2 ${secret()}\nidx 1 ${secret()}\nidx 2 ${secret()}\n`, { mode: 0o600 });
+		r = node.cli(['serve']);
+		assert.equal(r.code, 1, r.stderr);
+		assert.match(r.stderr, /does not match|mismatch|different key|another key/i);
+		assert.doesNotMatch(r.stderr, /zhengtong serving/);
+		renameSync(`${file}.away`, file);
+		await node.restart();
+		const t = await login(node.url, IDN);
+		assert.equal((await call('GET', '/api/v1/me', t)).status, 200);
+	});
+});
