@@ -1045,6 +1045,7 @@ cli_keys(int argc, char **argv)
 	int lookup = 0, resume = 0, limit = 500, rc = 0;
 	const char *sub = argc > 0 ? argv[0] : "";
 	const char *value = NULL;
+	int first_value = 0; /* lookup: argv[first_value..] are the values */
 	long remove_v = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -1056,9 +1057,12 @@ cli_keys(int argc, char **argv)
 			limit = atoi(argv[++i]);
 		else if (strcmp(sub, "remove") == 0 && remove_v == 0)
 			remove_v = strtol(argv[i], NULL, 10);
-		else if (strcmp(sub, "lookup") == 0 && value == NULL)
-			value = argv[i];
-		else {
+		else if (strcmp(sub, "lookup") == 0 && argv[i][0] != '-') {
+			if (value == NULL) {
+				value = argv[i];
+				first_value = i;
+			}
+		} else {
 			fprintf(stderr, "keys: unexpected argument %s\nusage: %s\n", argv[i],
 				CLI_KEYS_USAGE);
 			return 2;
@@ -1088,10 +1092,12 @@ cli_keys(int argc, char **argv)
 		/* The blind index as the lookup columns hold it: identifiers in
 		 * their normal form (ID 'x' upper-cased), other values as given. */
 		char norm[64], idx[FIELDENC_IDX_LEN];
-		if (ident_normalize(value, norm, sizeof(norm)) < 0)
-			snprintf(norm, sizeof(norm), "%s", value);
-		fieldenc_index(norm, idx);
-		printf("%s\n", idx);
+		for (int i = first_value; i < argc; i++) {
+			if (ident_normalize(argv[i], norm, sizeof(norm)) < 0)
+				snprintf(norm, sizeof(norm), "%s", argv[i]);
+			fieldenc_index(norm, idx);
+			printf("%s\n", idx);
+		}
 		goto out;
 	}
 	if (strcmp(sub, "remove") == 0) {

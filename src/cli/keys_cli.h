@@ -8,7 +8,7 @@
 
 #define CLI_KEYS_USAGE                                                                             \
 	"zhengtong keys status|rotate [--lookup] [--resume] [--batch N]|remove VERSION "           \
-	"[--lookup]|lookup VALUE|open"
+	"[--lookup]|lookup VALUE...|open"
 #define CLI_KEYS_HELP                                                                              \
 	"Manages the data keys of encryption at rest (data_key_file, default\n"                    \
 	"<data_dir>/data.key; back it up apart from the database: without it the encrypted\n"      \
@@ -21,7 +21,8 @@
 	"  rotate --lookup   adds a new lookup key and recomputes every blind index (ID\n"         \
 	"                    numbers, subjects) from the decrypted values in one transaction.\n"   \
 	"  remove V          drops key version V from the key file once no value uses it.\n"       \
-	"  lookup VALUE      prints the blind index stored for VALUE (an ID number or credit\n"    \
+	"  lookup VALUE...   prints the blind index stored for each VALUE (an ID number or "       \
+	"credit\n"                                                                                 \
 	"                    code in its normal form), to find its rows with SQL.\n"               \
 	"  open              decrypts each line of stdin (an enc1: value, or a stored row\n"       \
 	"                    as JSON with its encrypted members) to stdout.\n"                     \

@@ -91,6 +91,7 @@ describe('crash consistency (SIGKILL during concurrent writes)', () => {
 	let node, grant, apiKey, apiKeyId;
 	const citizens = []; /* {idn, token, file, userId} */
 	const keys = rowKeys();
+	const keyOfBi = new Map();
 	const accepted = []; /* every 2xx submission: {cit, idem, id, case_no} */
 	let readsOk = 0; /* exchange reads answered 200 */
 	let retried = 0; /* submissions lost in flight and sent again */
@@ -133,11 +134,17 @@ describe('crash consistency (SIGKILL during concurrent writes)', () => {
 		r = await api(node.url, 'GET', `/api/v1/exchange/${grant}/rows/${keys[0]}`, { token: apiKey });
 		assert.equal(r.status, 200, r.text);
 
+		/* Access records name their subject by its blind index (encryption
+		 * at rest): the key each index stands for. */
+		const bis = node.cli(['keys', 'lookup', ...keys]);
+		assert.equal(bis.code, 0, bis.stderr);
+		bis.stdout.trim().split('\n').forEach((bi, i) => keyOfBi.set(bi, keys[i]));
+		assert.equal(keyOfBi.size, keys.length);
 		for (const [i, idn] of CITIZENS.entries()) {
 			const token = await login(node.url, idn);
 			const up = await upload(node.url, token, pdf(`crash-${i}`));
 			assert.equal(up.status, 201, up.text);
-			const userId = node.count(`SELECT id FROM users WHERE login = '${idn}'`);
+			const userId = node.count(`SELECT id FROM users WHERE login = '${node.bi(idn)}'`); /* logins are blind indexes */
 			citizens.push({ idn, token, file: up.json.id, userId });
 		}
 	});
@@ -261,6 +268,7 @@ describe('crash consistency (SIGKILL during concurrent writes)', () => {
 			// c. every 200 exchange read has its access record, subject and audit record.
 			const acc = node.sql(
 				`SELECT a.id, a.query, a.grant_id, a.api_key_id, a.rows,` +
+					` (SELECT min(s.subject) FROM access_subjects s WHERE s.access_id = a.id) AS subject,` +
 					` (SELECT count(*) FROM access_subjects s WHERE s.access_id = a.id) AS subjects,` +
 					` l.action, l.object_type, l.object_id` +
 					` FROM access_records a LEFT JOIN audit_log l ON l.seq = a.audit_seq` +
@@ -269,7 +277,7 @@ describe('crash consistency (SIGKILL during concurrent writes)', () => {
 			const seen = new Map();
 			const sentKeys = new Set(reads.map((x) => x.key));
 			for (const a of acc) {
-				const key = a.query.replace(/^key=/, '');
+				const key = keyOfBi.get(a.subject) ?? a.query;
 				assert.ok(sentKeys.has(key), `cycle ${cycle}: access record ${a.id} for a key not read: ${a.query}`);
 				assert.ok(!seen.has(key), `cycle ${cycle}: two access records for one read of ${key}`);
 				seen.set(key, a);
