@@ -25,6 +25,10 @@ struct db_backend {
 	void (*close)(void *conn);
 	/* 0 when the connection is lost (it is then closed and replaced). */
 	int (*alive)(void *conn);
+	/* 1 while an explicit transaction is open on conn. SQLite ends the
+	 * whole transaction by itself after some errors (a full disk, an I/O
+	 * error, out of memory) in the middle of a statement. */
+	int (*in_tx)(void *conn);
 	int (*exec)(void *conn, const char *sql, struct zt_err *err);
 	int64_t (*changes)(void *conn);
 	/* Prepares sql on conn (id is unique per connection). */

@@ -437,6 +437,23 @@ wexec(const char *sql, struct zt_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The database ended the batch's transaction by itself while job `failed`
+ * ran (SQLite does after a full disk, an I/O error or out of memory in the
+ * middle of a statement): the jobs before it are gone with it and the jobs
+ * after it must not run outside a transaction. Every job that had not
+ * failed gets the failed job's error; nothing is committed. */
+static int
+batch_lost(struct job **jobs, int n, const struct job *failed)
+{
+	log_error("the transaction was rolled back by the database: %s", failed->err->msg);
+	for (int i = 0; i < n; i++)
+		if (jobs[i] != failed && jobs[i]->rc >= 0) {
+			*jobs[i]->err = *failed->err;
+			jobs[i]->rc = failed->rc;
+		}
+	return failed->rc;
+}
+
 static int
 run_batch_tx(struct job **jobs, int n)
 {
@@ -475,6 +492,8 @@ run_batch_tx(struct job **jobs, int n)
 		}
 		j->rc = j->fn(wconn, j->arg, j->err);
 		reset_all(wconn);
+		if (j->rc < 0 && !be->in_tx(wconn->h))
+			return batch_lost(jobs, n, j);
 		if (j->rc < 0) {
 			wexec("ROLLBACK TO job", &serr);
 		}
@@ -486,6 +505,10 @@ run_batch_tx(struct job **jobs, int n)
 		if (wexec("SAVEPOINT hook", &herr) == 0) {
 			int hrc = precommit(wconn, &herr);
 			reset_all(wconn);
+			if (hrc < 0 && !be->in_tx(wconn->h)) {
+				struct job hook = {.err = &herr, .rc = hrc};
+				return batch_lost(jobs, n, &hook);
+			}
 			if (hrc < 0) {
 				struct zt_err rerr;
 				log_error("pre-commit hook failed: %s", herr.msg);

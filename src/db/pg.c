@@ -100,6 +100,13 @@ pg_alive(void *conn)
 }
 
 static int
+pg_in_tx(void *conn)
+{
+	PGTransactionStatusType t = PQtransactionStatus(((struct pg_conn *)conn)->c);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static int
 pg_exec(void *conn, const char *sql, struct zt_err *err)
 {
 	struct pg_conn *pc = conn;
@@ -324,6 +331,7 @@ const struct db_backend db_pg_backend = {
     .open = pg_open,
     .close = pg_close,
     .alive = pg_alive,
+    .in_tx = pg_in_tx,
     .exec = pg_exec,
     .changes = pg_changes,
     .prepare = pg_prepare,

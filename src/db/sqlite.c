@@ -96,6 +96,12 @@ sq_alive(void *conn)
 	return 1;
 }
 
+static int
+sq_in_tx(void *conn)
+{
+	return !sqlite3_get_autocommit(conn);
+}
+
 static int64_t
 sq_changes(void *conn)
 {
@@ -199,6 +205,7 @@ const struct db_backend db_sqlite_backend = {
     .open = sq_open,
     .close = sq_close,
     .alive = sq_alive,
+    .in_tx = sq_in_tx,
     .exec = sq_exec,
     .changes = sq_changes,
     .prepare = sq_prepare,
