@@ -36,6 +36,7 @@ static const struct col enc_cols[] = {
     {"fed_cases", "id", "applicant_phone"},
     {"fed_cases", "id", "applicant_id_no_enc"},
     {"licenses", "id", "holder_id_enc"},
+    {"fed_outbox", "id", "payload"},
 };
 #define NENC (sizeof(enc_cols) / sizeof(enc_cols[0]))
 
@@ -60,7 +61,10 @@ static const struct col query_cols[] = {
 };
 #define NQUERY (sizeof(query_cols) / sizeof(query_cols[0]))
 
-#define META_CONVERTED "fieldenc.converted"
+/* node_meta fieldenc.converted: the last conversion level done (see
+ * tx_convert; absent = none). */
+#define META_CONVERTED	 "fieldenc.converted"
+#define CONVERT_LEVEL	 2
 
 /* ---- small helpers ---- */
 
@@ -454,10 +458,10 @@ all_resources(db_conn *c, int what, int ver, int64_t *n, struct zt_err *err)
 	return rc;
 }
 
+/* Level 1: the tables of migration 014. */
 static int
-tx_convert(db_conn *c, void *arg, struct zt_err *err)
+convert_v1(db_conn *c, int64_t *n, struct zt_err *err)
 {
-	int64_t *n = arg;
 	int rc;
 
 	if ((rc = convert_users(c, n, err)) < 0)
@@ -467,6 +471,7 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 			return rc;
 	for (size_t i = 0; i < NENC; i++)
 		if (strstr(enc_cols[i].col, "_enc") == NULL &&
+		    strcmp(enc_cols[i].table, "fed_outbox") != 0 &&
 		    (rc = convert_enc(c, &enc_cols[i], n, err)) < 0)
 			return rc;
 	for (size_t i = 0; i < NSUBJ; i++)
@@ -480,9 +485,42 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 	/* Failed logins are counted by login name; an ID number there would
 	 * stay in clear. The counters are short-lived (login_window): start
 	 * them afresh. */
-	if ((rc = db_exec(c, "DELETE FROM login_failures WHERE length(login) = 18", err)) < 0)
+	return db_exec(c, "DELETE FROM login_failures WHERE length(login) = 18", err) < 0
+		   ? err->code
+		   : 0;
+}
+
+/* Level 2: federation outbox payloads. */
+static int
+convert_v2(db_conn *c, int64_t *n, struct zt_err *err)
+{
+	static const struct col outbox = {"fed_outbox", "id", "payload"};
+
+	return convert_enc(c, &outbox, n, err);
+}
+
+struct convert_job {
+	int from; /* the level done before */
+	int64_t n;
+};
+
+/* The one-time conversion of clear values, from the level the database is
+ * at to CONVERT_LEVEL, in one transaction. Every step leaves values
+ * already encrypted or indexed as they are, so a step run twice changes
+ * nothing. */
+static int
+tx_convert(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct convert_job *j = arg;
+	int rc;
+	char lvl[16];
+
+	if (j->from < 1 && (rc = convert_v1(c, &j->n, err)) < 0)
 		return rc;
-	return meta_put(c, META_CONVERTED, "1", err);
+	if (j->from < 2 && (rc = convert_v2(c, &j->n, err)) < 0)
+		return rc;
+	snprintf(lvl, sizeof(lvl), "%d", CONVERT_LEVEL);
+	return meta_put(c, META_CONVERTED, lvl, err);
 }
 
 /* ---- startup ---- */
@@ -552,13 +590,13 @@ keys_startup(struct zt_err *err)
 			       cfg.data_key_file, fj.what);
 	if ((rc = meta_get(c, META_CONVERTED, v, sizeof(v), err)) < 0)
 		return rc;
-	if (rc == 0) {
-		int64_t n = 0;
-		if ((rc = db_write(tx_convert, &n, err)) < 0)
+	struct convert_job cj = {rc == 1 ? atoi(v) : 0, 0};
+	if (cj.from < CONVERT_LEVEL) {
+		if ((rc = db_write(tx_convert, &cj, err)) < 0)
 			return rc;
-		if (n > 0)
+		if (cj.n > 0)
 			log_info("encryption at rest: %lld stored values encrypted or indexed",
-				 (long long)n);
+				 (long long)cj.n);
 	}
 	return 0;
 }

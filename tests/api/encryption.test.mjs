@@ -31,6 +31,18 @@
  *   7. Start-up: without the key file the node refuses to start (naming the
  *      missing file); with a different key file it refuses (key mismatch);
  *      with the right one it serves again.
+ *
+ * Across nodes (贵州 and 广东 of tests/api/lib/fed.mjs, PostgreSQL too):
+ *   8. A citizen registered at 广东 with ID number and phone applies there
+ *      (全程网办) for a 贵州 item: the case.submit message is delivered and
+ *      贵州 holds the case with the applicant's ID number. 广东's raw
+ *      database holds neither the ID number nor the phone; every outbox
+ *      payload is an enc1: value, and the case's opens to the clear message
+ *      (applicant id_no and phone).
+ *   9. Upgrade: a clear payload left by an older version (a failed message,
+ *      written by SQL) and the conversion mark of level 1: after a restart
+ *      the payload is enc1: and opens to the same text, the mark is 2, and
+ *      a second restart changes nothing.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +50,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { startFederation, waitFor } from './lib/fed.mjs';
 import { api, DEMO_PASSWORD, idNumber, login, pdf, startNode, upload } from './lib/node.mjs';
 
 const T0 = '2026-04-27T09:30:00+08:00';
@@ -51,6 +64,28 @@ const COMPLAINT_PHONE = '13655550072';
 const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
 const MZ_ITEM = '520102-MZ-GF-001';
 const RS_RES = '520102-RS-001';
+
+/* Every stored text of the database: SQLite file bytes (and -wal),
+ * PostgreSQL every row of every table as text. */
+function rawOf(node) {
+	if (!PG) {
+		let s = '';
+		for (const f of ['zhengtong.db', 'zhengtong.db-wal', 'zhengtong.db-journal']) {
+			const p = join(node.dataDir, f);
+			if (existsSync(p)) s += readFileSync(p).toString('latin1');
+		}
+		assert.ok(s.length > 100000);
+		return s;
+	}
+	const tables = node.sql(
+		"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
+			" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+	);
+	const names = tables.map((x) => x.tab);
+	assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
+	/* node.sql wraps the query as (...) t: the row alias is r */
+	return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
+}
 
 describe('encryption at rest', () => {
 	let node, cit, mzClerk, grant, caseCount = 0;
@@ -111,27 +146,7 @@ describe('encryption at rest', () => {
 		return { token: t, access: d.json.items };
 	}
 
-	/* Every stored text of the database: SQLite file bytes (and -wal),
-	 * PostgreSQL every row of every table as text. */
-	function rawDatabase() {
-		if (!PG) {
-			let s = '';
-			for (const f of ['zhengtong.db', 'zhengtong.db-wal', 'zhengtong.db-journal']) {
-				const p = join(node.dataDir, f);
-				if (existsSync(p)) s += readFileSync(p).toString('latin1');
-			}
-			assert.ok(s.length > 100000);
-			return s;
-		}
-		const tables = node.sql(
-			"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
-				" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
-		);
-		const names = tables.map((x) => x.tab);
-		assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
-		/* node.sql wraps the query as (...) t: the row alias is r */
-		return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
-	}
+	const rawDatabase = () => rawOf(node);
 
 	function status() {
 		const r = node.cli(['keys', 'status']);
@@ -287,5 +302,76 @@ describe('encryption at rest', () => {
 		await node.restart();
 		const t = await login(node.url, IDN);
 		assert.equal((await call('GET', '/api/v1/me', t)).status, 200);
+	});
+});
+
+describe('encryption at rest across nodes', () => {
+	const RS_ITEM = '520000-RS-GF-101';
+	const FED_IDN = idNumber('19870202', 73);
+	const FED_PHONE = '13755550073';
+	let fed, gz, gd;
+
+	before(async () => {
+		fed = await startFederation({ which: ['gz', 'gd'] });
+		({ gz, gd } = fed);
+	});
+	after(async () => {
+		for (const n of fed?.nodes ?? []) await n.stop();
+	});
+
+	it('keeps outbox payloads encrypted; the case still arrives', async () => {
+		let r = await gd.call('POST', '/api/v1/auth/register', {
+			json: { kind: 'citizen', name: '跨省加密', id_number: FED_IDN, phone: FED_PHONE, password: DEMO_PASSWORD },
+		});
+		assert.equal(r.status, 201, r.text);
+		const files = [];
+		for (const tag of ['id-card', 'second']) {
+			const u = await api(gd.url, 'POST', '/api/v1/files', { token: await gd.token(FED_IDN), body: pdf(`fed enc ${tag}`), headers: { 'Content-Type': 'application/pdf' } });
+			assert.equal(u.status, 201, u.text);
+			files.push(u.json.id);
+		}
+		r = await gd.as(FED_IDN, 'POST', '/api/v1/fed/cases', {
+			json: {
+				mode: 'full_online', home_region: '520000', item_code: RS_ITEM, form: { purpose: '工作调动' },
+				materials: [{ seq: 1, name: '身份证', file: files[0] }, { seq: 2, name: '第二份材料', file: files[1] }],
+			},
+		});
+		assert.equal(r.status, 201, r.text);
+		const number = r.json.number;
+		await waitFor(() => gz.count(`SELECT count(*) FROM cases WHERE fed_ref = '${number}'`) === 1, { what: 'the case at 贵州' });
+		await waitFor(() => gd.count("SELECT count(*) FROM fed_outbox WHERE type = 'case.submit' AND status = 'delivered'") >= 1, { what: 'delivered' });
+		/* 贵州 got the clear ID number: its shadow account is found by it */
+		assert.equal(gz.count(`SELECT count(*) FROM users u JOIN cases c ON c.applicant_id = u.id WHERE c.fed_ref = '${number}' AND u.id_number = '${gz.bi(FED_IDN)}'`), 1);
+
+		const raw = rawOf(gd);
+		for (const v of [FED_IDN, FED_PHONE]) assert.ok(!raw.includes(v), `${v} is stored in clear at 广东`);
+		const rows = gd.sql('SELECT type, payload FROM fed_outbox ORDER BY id');
+		assert.ok(rows.length >= 1);
+		assert.ok(rows.every((x) => /^enc1:\d+:[A-Za-z0-9_-]+$/.test(x.payload)), 'every payload is encrypted');
+		const open = gd.open(rows.map((x) => x.payload)).map((x) => JSON.parse(x));
+		const sub = open.filter((p, i) => rows[i].type === 'case.submit' && p.ref === number);
+		assert.equal(sub.length, 1, JSON.stringify(open));
+		assert.equal(sub[0].applicant.id_no, FED_IDN);
+		assert.equal(sub[0].applicant.phone, FED_PHONE);
+		const st = gd.cli(['keys', 'status']);
+		assert.match(st.stdout, /^clear values in encrypted columns: 0$/m);
+	});
+
+	it('encrypts clear payloads of an older version at the next start', async () => {
+		const clear = JSON.stringify({ ref: 'OLD-1', applicant: { id_no: FED_IDN, phone: FED_PHONE } });
+		gd.sql(
+			"INSERT INTO fed_outbox (message_id, recipient, type, payload, status, next_at, created_at)" +
+				` VALUES ('old-clear-1', '520000', 'case.submit', '${clear}', 'failed', 0, 0)`,
+		);
+		gd.sql("UPDATE node_meta SET value = '1' WHERE key = 'fieldenc.converted'");
+		assert.equal(gd.count("SELECT count(*) FROM fed_outbox WHERE payload NOT LIKE 'enc1:%'"), 1);
+		await gd.restart();
+		const [row] = gd.sql("SELECT payload FROM fed_outbox WHERE message_id = 'old-clear-1'");
+		assert.match(row.payload, /^enc1:/);
+		assert.deepEqual(gd.open([row.payload]), [clear]);
+		assert.equal(gd.count("SELECT count(*) FROM fed_outbox WHERE payload NOT LIKE 'enc1:%'"), 0);
+		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '2');
+		await gd.restart();
+		assert.equal(gd.sql("SELECT payload FROM fed_outbox WHERE message_id = 'old-clear-1'")[0].payload, row.payload);
 	});
 });
