@@ -7,7 +7,10 @@
  *   subj_tabs - access subject tables: blind indexes without a clear copy
  *               (re-keyed through the values known elsewhere);
  *   resource_rows - subject and personal keys (indexes), personal and
- *               sensitive values inside data (encrypted). */
+ *               sensitive values inside data (encrypted);
+ *   fed_rows  - rows received by subscriptions: the values of the grant's
+ *               clear fields inside data (encrypted), a key given in clear
+ *               that is one of them (index; fed/xshare.h). */
 #include "cli/keys_cli.h"
 #include "base/buf.h"
 #include "base/config.h"
@@ -18,6 +21,7 @@
 #include "crypto/fieldenc.h"
 #include "db/db.h"
 #include "domain/resource.h"
+#include "fed/xshare.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -64,7 +68,7 @@ static const struct col query_cols[] = {
 /* node_meta fieldenc.converted: the last conversion level done (see
  * tx_convert; absent = none). */
 #define META_CONVERTED	 "fieldenc.converted"
-#define CONVERT_LEVEL	 2
+#define CONVERT_LEVEL	 3
 
 /* ---- small helpers ---- */
 
@@ -499,6 +503,58 @@ convert_v2(db_conn *c, int64_t *n, struct zt_err *err)
 	return convert_enc(c, &outbox, n, err);
 }
 
+/* Level 3: rows received by subscriptions, sealed as xshare_row_seal
+ * seals a new one (the key moves to its index with the row). */
+static int
+convert_v3(db_conn *c, int64_t *n, struct zt_err *err)
+{
+	struct pairs reqs = {0};
+	int rc = collect(c, "SELECT id, clear_fields, NULL FROM fed_share_requests WHERE id IN"
+			    " (SELECT DISTINCT request_id FROM fed_rows) ORDER BY id",
+			 1, 0, 0, &reqs, err);
+
+	for (size_t r = 0; rc == 0 && r < reqs.n; r++) {
+		struct pairs ps = {0};
+		json_t *clear = json_loads(reqs.p[r].a, 0, NULL);
+		rc = collect(c, "SELECT request_id, key, data FROM fed_rows WHERE request_id = ?1", 1,
+			     reqs.p[r].id, 1, &ps, err);
+		for (size_t i = 0; rc == 0 && i < ps.n; i++) {
+			char skey[RESOURCE_KEY_MAX];
+			json_t *row = json_loads(ps.p[i].b, 0, NULL);
+			if (!json_is_object(row)) {
+				json_decref(row);
+				continue;
+			}
+			xshare_row_seal(row, clear, ps.p[i].a, skey, sizeof(skey));
+			char *data = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(row);
+			if (strcmp(data, ps.p[i].b) != 0 || strcmp(skey, ps.p[i].a) != 0) {
+				db_stmt *s = db_prepare_once(
+				    c,
+				    "UPDATE fed_rows SET key = ?1, data = ?2 WHERE request_id = ?3"
+				    " AND key = ?4",
+				    err);
+				if (s == NULL)
+					rc = err->code;
+				else {
+					db_bind_text(s, 1, skey);
+					db_bind_text(s, 2, data);
+					db_bind_int(s, 3, ps.p[i].id);
+					db_bind_text(s, 4, ps.p[i].a);
+					rc = db_step(s, err) < 0 ? err->code : 0;
+					db_finalize(s);
+				}
+				(*n)++;
+			}
+			free(data);
+		}
+		json_decref(clear);
+		pairs_free(&ps);
+	}
+	pairs_free(&reqs);
+	return rc;
+}
+
 struct convert_job {
 	int from; /* the level done before */
 	int64_t n;
@@ -518,6 +574,8 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 	if (j->from < 1 && (rc = convert_v1(c, &j->n, err)) < 0)
 		return rc;
 	if (j->from < 2 && (rc = convert_v2(c, &j->n, err)) < 0)
+		return rc;
+	if (j->from < 3 && (rc = convert_v3(c, &j->n, err)) < 0)
 		return rc;
 	snprintf(lvl, sizeof(lvl), "%d", CONVERT_LEVEL);
 	return meta_put(c, META_CONVERTED, lvl, err);
@@ -603,8 +661,15 @@ keys_startup(struct zt_err *err)
 
 /* ---- rotation of the data key ---- */
 
+/* Tables of rows (JSON objects with encrypted members), keyed by
+ * (an integer id, key). */
+static const char *const row_tabs[][2] = {{"resource_rows", "resource_id"},
+					  {"fed_rows", "request_id"}};
+#define NROWTAB (sizeof(row_tabs) / sizeof(row_tabs[0]))
+
 struct batch {
-	const struct col *x; /* NULL: resource_rows */
+	const struct col *x; /* NULL: row_tabs[tab] */
+	size_t tab;
 	int64_t after_id;
 	char after_key[RESOURCE_KEY_MAX];
 	int limit;
@@ -675,11 +740,13 @@ tx_batch_rows(db_conn *c, void *arg, struct zt_err *err)
 	struct batch *b = arg;
 	struct pairs ps = {0};
 	int rc = 0;
-	db_stmt *s = db_prepare_once(
-	    c,
-	    "SELECT resource_id, key, data FROM resource_rows WHERE (resource_id > ?1 OR"
-	    " (resource_id = ?1 AND key > ?2)) ORDER BY resource_id, key LIMIT ?3",
-	    err);
+	const char *tab = row_tabs[b->tab][0], *idc = row_tabs[b->tab][1];
+	char sql[300];
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s, key, data FROM %s WHERE (%s > ?1 OR (%s = ?1 AND key > ?2))"
+		 " ORDER BY %s, key LIMIT ?3",
+		 idc, tab, idc, idc, idc);
+	db_stmt *s = db_prepare_once(c, sql, err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, b->after_id);
@@ -709,7 +776,7 @@ tx_batch_rows(db_conn *c, void *arg, struct zt_err *err)
 			if (nv == NULL) {
 				bad = 1;
 				b->failed++;
-				fprintf(stderr, "keys rotate: resource_rows %lld/%s %s: %s\n",
+				fprintf(stderr, "keys rotate: %s %lld/%s %s: %s\n", tab,
 					(long long)b->after_id, key, k, e2.msg);
 				continue;
 			}
@@ -735,10 +802,9 @@ tx_batch_rows(db_conn *c, void *arg, struct zt_err *err)
 	}
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < ps.n; i++) {
-		s = db_prepare_once(c,
-				    "UPDATE resource_rows SET data = ?1 WHERE resource_id = ?2"
-				    " AND key = ?3",
-				    err);
+		snprintf(sql, sizeof(sql), "UPDATE %s SET data = ?1 WHERE %s = ?2 AND key = ?3",
+			 tab, idc);
+		s = db_prepare_once(c, sql, err);
 		if (s == NULL)
 			return err->code;
 		db_bind_text(s, 1, ps.p[i].b);
@@ -758,13 +824,14 @@ reencrypt_all(int limit, int64_t *failed)
 	struct zt_err err;
 	int cur = fieldenc_current();
 
-	for (size_t i = 0; i <= NENC; i++) {
+	for (size_t i = 0; i < NENC + NROWTAB; i++) {
 		struct batch b;
 		memset(&b, 0, sizeof(b));
 		b.x = i < NENC ? &enc_cols[i] : NULL;
+		b.tab = i < NENC ? 0 : i - NENC;
 		b.limit = limit;
 		b.cur = cur;
-		const char *name = b.x ? b.x->table : "resource_rows";
+		const char *name = b.x ? b.x->table : row_tabs[b.tab][0];
 		const char *col = b.x ? b.x->col : "data";
 		while (!b.done) {
 			err_clear(&err);
@@ -896,6 +963,42 @@ tx_lookup(db_conn *c, void *arg, struct zt_err *err)
 	}
 	if (rc == 0)
 		rc = all_resources(c, 2, j->cur, &j->changed, err);
+	/* Received rows: a key given in clear is found again in the opened
+	 * row and indexed anew. */
+	if (rc == 0 && (rc = collect(c,
+				     "SELECT request_id, key, data FROM fed_rows WHERE key LIKE "
+				     "'bi1:%'",
+				     1, 0, 0, &ps, err)) == 0) {
+		for (size_t i = 0; rc == 0 && i < ps.n; i++) {
+			char clear[RESOURCE_KEY_MAX], nw[FIELDENC_IDX_LEN];
+			if (fieldenc_index_version_of(ps.p[i].a) == j->cur)
+				continue;
+			json_t *d = resource_data_load(ps.p[i].b, err);
+			if (d == NULL || xshare_row_key(d, ps.p[i].a, clear, sizeof(clear)) < 0) {
+				json_decref(d);
+				rc = err_set(err, ZT_EINTERNAL, "", "integrity",
+					     "fed_rows %lld: the key of a stored row is not found in "
+					     "it",
+					     (long long)ps.p[i].id);
+				break;
+			}
+			json_decref(d);
+			fieldenc_index_ver(j->cur, clear, nw);
+			db_stmt *s = db_prepare_once(
+			    c, "UPDATE fed_rows SET key = ?1 WHERE request_id = ?2 AND key = ?3", err);
+			if (s == NULL) {
+				rc = err->code;
+				break;
+			}
+			db_bind_text(s, 1, nw);
+			db_bind_int(s, 2, ps.p[i].id);
+			db_bind_text(s, 3, ps.p[i].a);
+			rc = db_step(s, err) < 0 ? err->code : 0;
+			db_finalize(s);
+			j->changed++;
+		}
+		pairs_free(&ps);
+	}
 	/* Access subject tables through the map. */
 	for (size_t t = 0; rc == 0 && t < NSUBJ; t++) {
 		snprintf(sql, sizeof(sql), "SELECT DISTINCT subject, NULL FROM %s", subj_tabs[t]);
@@ -976,9 +1079,14 @@ keys_status(void)
 	if (rc == 0)
 		rc = count_col(c, "SELECT key FROM resource_rows WHERE key LIKE 'bi1:%'", 1, k,
 			       &err);
+	if (rc == 0)
+		rc = count_col(c, "SELECT key FROM fed_rows WHERE key LIKE 'bi1:%'", 1, k, &err);
 	if (rc == 0) {
-		db_stmt *s = db_prepare_once(
-		    c, "SELECT data FROM resource_rows WHERE data LIKE '%enc1:%'", &err);
+		db_stmt *s = db_prepare_once(c,
+					     "SELECT data FROM resource_rows WHERE data LIKE '%enc1:%'"
+					     " UNION ALL SELECT data FROM fed_rows WHERE data LIKE "
+					     "'%enc1:%'",
+					     &err);
 		if (s == NULL)
 			rc = err.code;
 		while (s && (rc = db_step(s, &err)) == DB_ROW) {

@@ -148,4 +148,22 @@ void xshare_tick(void);
  * Returns the number of rows applied, or a negative error. */
 int xshare_pull_all(struct zt_err *err);
 
+/* ---- received rows at rest (encryption at rest, crypto/fieldenc.h) ----
+ *
+ * The subscriber does not know the provider's field classes; what it
+ * knows is the grant's clear fields, and those are the only personal or
+ * sensitive values that arrive in clear (others come masked). So: */
+
+/* Seals a received row in place: the value of every clear field becomes an
+ * "enc1:" value of its JSON text (values already sealed are left). When
+ * key, as received, is the value of one of those fields (a personal key
+ * given in clear), *stored_key is its blind index, else key itself. key
+ * and stored_key may not overlap. */
+void xshare_row_seal(json_t *row, json_t *clear_fields, const char *key, char *stored_key,
+		     size_t cap);
+/* The key as received, for a stored key and its opened row: a blind index
+ * is matched against the row's values (under its own lookup version). 0,
+ * or -1 when none matches (a corrupt row, or a lookup key not held). */
+int xshare_row_key(json_t *opened_row, const char *stored_key, char *out, size_t cap);
+
 #endif

@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "crypto/fieldenc.h"
 #include "crypto/sm3.h"
 #include "domain/org.h"
 #include "domain/resource.h"
@@ -318,9 +319,23 @@ tx_apply(db_conn *c, void *arg, struct zt_err *err)
 	int rc;
 
 	j->applied = 0;
+	/* The grant's clear fields: their values are stored encrypted. */
+	db_stmt *q = db_prepare(c, "SELECT clear_fields FROM fed_share_requests WHERE id = ?1", err);
+	if (q == NULL)
+		return err->code;
+	db_bind_int(q, 1, j->id);
+	if ((rc = db_step(q, err)) < 0)
+		return rc;
+	json_t *clear = rc == DB_ROW ? json_loads(db_col_text(q, 0), 0, NULL) : NULL;
+	db_reset(q);
 	json_array_foreach(j->items, i, it)
 	{
-		char *data = json_dumps(json_object_get(it, "row"), JSON_COMPACT | JSON_SORT_KEYS);
+		char skey[RESOURCE_KEY_MAX];
+		json_t *row = json_deep_copy(json_object_get(it, "row"));
+		xshare_row_seal(row, clear, json_string_value(json_object_get(it, "key")), skey,
+				sizeof(skey));
+		char *data = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(row);
 		db_stmt *s = db_prepare(
 		    c,
 		    "INSERT INTO fed_rows (request_id, key, seq, data, received_at)"
@@ -331,19 +346,23 @@ tx_apply(db_conn *c, void *arg, struct zt_err *err)
 		    err);
 		if (s == NULL) {
 			free(data);
+			json_decref(clear);
 			return err->code;
 		}
 		db_bind_int(s, 1, j->id);
-		db_bind_text(s, 2, json_string_value(json_object_get(it, "key")));
+		db_bind_text(s, 2, skey);
 		db_bind_int(s, 3, json_integer_value(json_object_get(it, "seq")));
 		db_bind_text(s, 4, data);
 		db_bind_int(s, 5, now);
 		rc = db_step(s, err);
 		free(data);
-		if (rc < 0)
+		if (rc < 0) {
+			json_decref(clear);
 			return rc;
+		}
 		j->applied += (int)db_changes(c);
 	}
+	json_decref(clear);
 	/* The cursor moves only from where this page started, and only while
 	 * the subscription is granted: a page applied by another process, or
 	 * after a revocation, rolls back whole. */
@@ -645,11 +664,20 @@ xshare_rows_json(db_conn *c, const struct principal *by, int64_t id, int limit, 
 			break;
 		}
 		snprintf(last, sizeof(last), "%s", db_col_text(s, 0));
-		json_t *row = json_loads(db_col_text(s, 2), 0, NULL);
+		/* Stored sealed (xshare_row_seal): opened here, the key as
+		 * received found again from the row. */
+		char key[RESOURCE_KEY_MAX];
+		json_t *row = resource_data_load(db_col_text(s, 2), err);
+		if (row == NULL || xshare_row_key(row, last, key, sizeof(key)) < 0) {
+			json_decref(row);
+			rc = err_set(err, ZT_EINTERNAL, "", "integrity",
+				     "a stored row failed its integrity check");
+			break;
+		}
 		json_array_append_new(
-		    items, json_pack("{s:s, s:I, s:o, s:o}", "key", db_col_text(s, 0), "seq",
-				     (json_int_t)db_col_int(s, 1), "row", row ? row : json_object(),
-				     "received_at", xs_col_time(s, 3)));
+		    items, json_pack("{s:s, s:I, s:o, s:o}", "key", key, "seq",
+				     (json_int_t)db_col_int(s, 1), "row", row, "received_at",
+				     xs_col_time(s, 3)));
 	}
 	db_reset(s);
 	if (rc < 0) {
@@ -664,4 +692,74 @@ xshare_rows_json(db_conn *c, const struct principal *by, int64_t id, int limit, 
 	} else
 		json_object_set_new(o, "next", json_null());
 	return o;
+}
+
+/* ==== subscriber: received rows at rest ==== */
+
+/* The text of a row value as a key: strings as they are, integers in
+ * decimal. 0 for other values. */
+static int
+value_text(json_t *v, char *out, size_t cap)
+{
+	if (json_is_string(v))
+		snprintf(out, cap, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, cap, "%lld", (long long)json_integer_value(v));
+	else
+		return 0;
+	return 1;
+}
+
+void
+xshare_row_seal(json_t *row, json_t *clear_fields, const char *key, char *stored_key, size_t cap)
+{
+	size_t i;
+	json_t *f;
+	int personal = 0;
+
+	json_array_foreach(clear_fields, i, f)
+	{
+		const char *name = json_string_value(f);
+		json_t *v = name ? json_object_get(row, name) : NULL;
+		char t[RESOURCE_KEY_MAX];
+		if (v == NULL || json_is_null(v) ||
+		    (json_is_string(v) && fieldenc_is_enc(json_string_value(v))))
+			continue;
+		if (key && value_text(v, t, sizeof(t)) && strcmp(t, key) == 0)
+			personal = 1;
+		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *enc = fieldenc_encrypt_str(text);
+		json_object_set_new(row, name, json_string(enc));
+		free(enc);
+		free(text);
+	}
+	if (personal && !fieldenc_is_index(key)) {
+		char idx[FIELDENC_IDX_LEN];
+		fieldenc_index(key, idx);
+		snprintf(stored_key, cap, "%s", idx);
+	} else
+		snprintf(stored_key, cap, "%s", key ? key : "");
+}
+
+int
+xshare_row_key(json_t *row, const char *stored_key, char *out, size_t cap)
+{
+	const char *k;
+	json_t *v;
+	int ver = fieldenc_index_version_of(stored_key);
+
+	if (!fieldenc_is_index(stored_key)) {
+		snprintf(out, cap, "%s", stored_key);
+		return 0;
+	}
+	json_object_foreach(row, k, v)
+	{
+		char t[RESOURCE_KEY_MAX], idx[FIELDENC_IDX_LEN];
+		if (value_text(v, t, sizeof(t)) && fieldenc_index_ver(ver, t, idx) == 0 &&
+		    strcmp(idx, stored_key) == 0) {
+			snprintf(out, cap, "%s", t);
+			return 0;
+		}
+	}
+	return -1;
 }

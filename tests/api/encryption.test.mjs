@@ -40,18 +40,22 @@
  *      payload is an enc1: value, and the case's opens to the clear message
  *      (applicant id_no and phone).
  *   9. Upgrade: a clear payload left by an older version (a failed message,
- *      written by SQL) and the conversion mark of level 1: after a restart
- *      the payload is enc1: and opens to the same text, the mark is 2, and
- *      a second restart changes nothing.
+ *      written by SQL), a received flow-back row in clear (a revoked
+ *      subscription with clear fields id_no and name, its row keyed by the
+ *      clear ID number) and the conversion mark of level 1: after a restart
+ *      the payload is enc1: and opens to the same text; the row's id_no and
+ *      name are enc1:, region_code stays, its key is the ID number's blind
+ *      index and the row opens to the original; the mark is 3; a second
+ *      restart changes nothing.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startFederation, waitFor } from './lib/fed.mjs';
-import { api, DEMO_PASSWORD, idNumber, login, pdf, startNode, upload } from './lib/node.mjs';
+import { api, DEMO_PASSWORD, idNumber, login, pdf, rawDatabase, startNode, upload } from './lib/node.mjs';
 
 const T0 = '2026-04-27T09:30:00+08:00';
 const PG = Boolean(process.env.ZT_TEST_PG);
@@ -64,28 +68,6 @@ const COMPLAINT_PHONE = '13655550072';
 const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
 const MZ_ITEM = '520102-MZ-GF-001';
 const RS_RES = '520102-RS-001';
-
-/* Every stored text of the database: SQLite file bytes (and -wal),
- * PostgreSQL every row of every table as text. */
-function rawOf(node) {
-	if (!PG) {
-		let s = '';
-		for (const f of ['zhengtong.db', 'zhengtong.db-wal', 'zhengtong.db-journal']) {
-			const p = join(node.dataDir, f);
-			if (existsSync(p)) s += readFileSync(p).toString('latin1');
-		}
-		assert.ok(s.length > 100000);
-		return s;
-	}
-	const tables = node.sql(
-		"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
-			" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
-	);
-	const names = tables.map((x) => x.tab);
-	assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
-	/* node.sql wraps the query as (...) t: the row alias is r */
-	return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
-}
 
 describe('encryption at rest', () => {
 	let node, cit, mzClerk, grant, caseCount = 0;
@@ -146,8 +128,6 @@ describe('encryption at rest', () => {
 		return { token: t, access: d.json.items };
 	}
 
-	const rawDatabase = () => rawOf(node);
-
 	function status() {
 		const r = node.cli(['keys', 'status']);
 		assert.equal(r.code, 0, r.stderr);
@@ -196,7 +176,7 @@ describe('encryption at rest', () => {
 		});
 		assert.equal(r.status, 201, r.text);
 
-		const raw = rawDatabase();
+		const raw = rawDatabase(node);
 		for (const s of SECRETS) assert.ok(!raw.includes(s), `${s} is stored in clear`);
 		const st = status();
 		assert.match(st, /^clear values in encrypted columns: 0$/m);
@@ -232,7 +212,7 @@ describe('encryption at rest', () => {
 		assert.equal(node.count("SELECT count(*) FROM resource_rows WHERE data LIKE '%enc1:1:%'"), 0);
 		await lookupsWork();
 		await onceOnly(cit.token);
-		const raw = rawDatabase();
+		const raw = rawDatabase(node);
 		for (const s of [IDN, PHONE, ZHANG]) assert.ok(!raw.includes(s), `${s} is stored in clear`);
 	});
 
@@ -343,7 +323,7 @@ describe('encryption at rest across nodes', () => {
 		/* 贵州 got the clear ID number: its shadow account is found by it */
 		assert.equal(gz.count(`SELECT count(*) FROM users u JOIN cases c ON c.applicant_id = u.id WHERE c.fed_ref = '${number}' AND u.id_number = '${gz.bi(FED_IDN)}'`), 1);
 
-		const raw = rawOf(gd);
+		const raw = rawDatabase(gd);
 		for (const v of [FED_IDN, FED_PHONE]) assert.ok(!raw.includes(v), `${v} is stored in clear at 广东`);
 		const rows = gd.sql('SELECT type, payload FROM fed_outbox ORDER BY id');
 		assert.ok(rows.length >= 1);
@@ -357,12 +337,19 @@ describe('encryption at rest across nodes', () => {
 		assert.match(st.stdout, /^clear values in encrypted columns: 0$/m);
 	});
 
-	it('encrypts clear payloads of an older version at the next start', async () => {
+	it('encrypts clear payloads and received rows of an older version at the next start', async () => {
 		const clear = JSON.stringify({ ref: 'OLD-1', applicant: { id_no: FED_IDN, phone: FED_PHONE } });
 		gd.sql(
 			"INSERT INTO fed_outbox (message_id, recipient, type, payload, status, next_at, created_at)" +
 				` VALUES ('old-clear-1', '520000', 'case.submit', '${clear}', 'failed', 0, 0)`,
 		);
+		gd.sql(
+			"INSERT INTO fed_share_requests (kind, consumer_dept, provider_region, resource_code, resource_name, fields, clear_fields, purpose, state, submitted_at)" +
+				` VALUES ('subscription', (SELECT min(id) FROM departments), '520000', '520000-GA-HJ-001', '户籍', '["id_no","name","region_code"]', '["id_no","name"]', '测试', 'revoked', 0)`,
+		);
+		const sub = gd.count('SELECT max(id) FROM fed_share_requests');
+		const oldRow = JSON.stringify({ id_no: FED_IDN, name: '回流旧行', region_code: '520102' });
+		gd.sql(`INSERT INTO fed_rows (request_id, key, seq, data, received_at) VALUES (${sub}, '${FED_IDN}', 1, '${oldRow}', 0)`);
 		gd.sql("UPDATE node_meta SET value = '1' WHERE key = 'fieldenc.converted'");
 		assert.equal(gd.count("SELECT count(*) FROM fed_outbox WHERE payload NOT LIKE 'enc1:%'"), 1);
 		await gd.restart();
@@ -370,8 +357,16 @@ describe('encryption at rest across nodes', () => {
 		assert.match(row.payload, /^enc1:/);
 		assert.deepEqual(gd.open([row.payload]), [clear]);
 		assert.equal(gd.count("SELECT count(*) FROM fed_outbox WHERE payload NOT LIKE 'enc1:%'"), 0);
-		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '2');
+		const [fr] = gd.sql(`SELECT key, data FROM fed_rows WHERE request_id = ${sub}`);
+		assert.equal(fr.key, gd.bi(FED_IDN));
+		const sealed = JSON.parse(fr.data);
+		assert.match(sealed.id_no, /^enc1:/);
+		assert.match(sealed.name, /^enc1:/);
+		assert.equal(sealed.region_code, '520102');
+		assert.deepEqual(JSON.parse(gd.open([fr.data])[0]), JSON.parse(oldRow));
+		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '3');
 		await gd.restart();
 		assert.equal(gd.sql("SELECT payload FROM fed_outbox WHERE message_id = 'old-clear-1'")[0].payload, row.payload);
+		assert.deepEqual(gd.sql(`SELECT key, data FROM fed_rows WHERE request_id = ${sub}`), [fr]);
 	});
 });

@@ -43,7 +43,14 @@
  *      [520100] (regions outside gy -> 403 regions[0] outside_own_region;
  *      malformed -> 400; gd as provider -> 422 not_upper_node). gz approves;
  *      gy receives exactly gz's rows whose region_code is 520100 or below,
- *      with gz's seq, as stored at gz.
+ *      with gz's seq, as stored at gz. At rest at gy (encryption at rest):
+ *      the values of the clear fields (id_no, name, household_address) are
+ *      enc1: values and the key, given in clear, is its blind index (gy's
+ *      `keys lookup`); no clear ID number or name is in fed_rows; the rows
+ *      page answers the clear keys in the order of the stored indexes.
+ *      `keys rotate` and `keys rotate --lookup` at gy (SIGHUP): every
+ *      received value on data key 2, every received key on lookup key 2,
+ *      and the rows page answers the same keys and rows.
  *   9. Kill -9 during traffic: 100 more row versions upserted at gz in 10
  *      batches (7 new keys inside and outside gy's regions and 3 updates of
  *      rows written before each, some moving into 520100); gy is killed with
@@ -63,7 +70,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startFederation, waitFor } from './lib/fed.mjs';
-import { idCheckChar, login } from './lib/node.mjs';
+import { idCheckChar, login, rawDatabase } from './lib/node.mjs';
 
 const RES = '520000-GA-HJ-001';
 const GY_SUBTREE = ['520100', '520102', '520103', '520111', '520122', '520123'];
@@ -326,7 +333,14 @@ describe('cross-node sharing and flow-back', () => {
 	/* gz's rows of the resource inside gy's regions: key -> {seq, data}. */
 	const expected = () =>
 		new Map(gzRows().filter((x) => GY_SUBTREE.includes(JSON.parse(x.data).region_code)).map((x) => [x.key, { seq: x.seq, data: x.data }]));
-	const received = () => new Map(gy.sql(`SELECT key, seq, data FROM fed_rows WHERE request_id = ${subId} ORDER BY key`).map((x) => [x.key, { seq: Number(x.seq), data: x.data }]));
+	/* gy's received rows, opened (the values of clear fields are stored
+	 * encrypted, a clear key as its blind index): clear key -> {seq, data}. */
+	const receivedOf = (id) => {
+		const rows = gy.sql(`SELECT key, seq, data FROM fed_rows WHERE request_id = ${id} ORDER BY key`);
+		const open = gy.open(rows.map((x) => x.data));
+		return new Map(rows.map((x, i) => [/^bi1:/.test(x.key) ? JSON.parse(open[i]).id_no : x.key, { seq: Number(x.seq), data: open[i], stored: x }]));
+	};
+	const received = () => receivedOf(subId);
 	const sameRows = () => {
 		const e = expected();
 		const g = received();
@@ -381,12 +395,46 @@ describe('cross-node sharing and flow-back', () => {
 		assert.equal(s.state, 'granted');
 		assert.equal(s.sync.rows, e.size);
 		assert.equal(s.sync.error, null);
+		/* at rest: clear fields encrypted, the clear key as its index */
+		const got = received();
+		for (const [k, v] of got) {
+			const row = JSON.parse(v.data);
+			assert.equal(v.stored.key, gy.bi(k));
+			const stored = JSON.parse(v.stored.data);
+			for (const f of ['id_no', 'name', 'household_address']) assert.match(stored[f], /^enc1:\d+:/, f);
+			assert.equal(stored.region_code, row.region_code);
+			assert.ok(!v.stored.data.includes(k) && !v.stored.data.includes(row.name), v.stored.data);
+		}
+		const raw = rawDatabase(gy);
+		for (const k of got.keys()) assert.ok(!raw.includes(k), `${k} is stored in clear at gy`);
+		/* the page answers clear keys and rows, in the order of the indexes */
+		const order = [...got].sort((a, b) => (a[1].stored.key < b[1].stored.key ? -1 : 1)).map((x) => x[0]);
 		const rows = await gy.as('gy.ga.data', 'GET', `/api/v1/fed/subscriptions/${subId}/rows?limit=1`);
 		assert.equal(rows.json.items.length, 1);
-		assert.equal(rows.json.items[0].key, [...e.keys()].sort()[0]);
+		assert.equal(rows.json.items[0].key, order[0]);
+		assert.deepEqual(rows.json.items[0].row, JSON.parse(got.get(order[0]).data));
 		assert.ok(rows.json.next);
+		const page2 = await gy.as('gy.ga.data', 'GET', `/api/v1/fed/subscriptions/${subId}/rows?limit=100&cursor=${rows.json.next}`);
+		assert.deepEqual(page2.json.items.map((x) => x.key), order.slice(1));
 		const other = await gy.as('gy.rs.clerk', 'GET', `/api/v1/fed/subscriptions/${subId}/rows`);
 		assert.equal(other.status, 403);
+	});
+
+	it('keeps received rows readable across key rotations at the subscriber', async () => {
+		const page = async () => (await gy.as('gy.ga.data', 'GET', `/api/v1/fed/subscriptions/${subId}/rows?limit=100`)).json.items.map((x) => [x.key, x.row]);
+		const before = await page();
+		assert.ok(before.length >= 2);
+		for (const args of [['keys', 'rotate'], ['keys', 'rotate', '--lookup']]) {
+			const r = gy.cli(args);
+			assert.equal(r.code, 0, r.stderr);
+			gy.child.kill('SIGHUP');
+			await new Promise((res) => setTimeout(res, 300));
+		}
+		assert.equal(gy.count("SELECT count(*) FROM fed_rows WHERE data LIKE '%enc1:1:%' OR key LIKE 'bi1:1:%'"), 0);
+		assert.equal(gy.count(`SELECT count(*) FROM fed_rows WHERE request_id = ${subId} AND key LIKE 'bi1:2:%'`), before.length);
+		const after = await page();
+		assert.deepEqual(new Map(after), new Map(before));
+		assert.ok(sameRows());
 	});
 
 	it('loses nothing and applies nothing twice when the subscriber is killed during traffic', async () => {
@@ -449,7 +497,7 @@ describe('cross-node sharing and flow-back', () => {
 		const u = await gz.as('gz.ga.data', 'PUT', `/api/v1/resources/${resId}/rows`, { json: { rows: [late] } });
 		assert.equal(u.status, 200);
 		await new Promise((res) => setTimeout(res, 1500));
-		assert.equal(gy.count(`SELECT count(*) FROM fed_rows WHERE key = '${late.id_no}'`), 0);
+		assert.equal(gy.count(`SELECT count(*) FROM fed_rows WHERE key IN ('${late.id_no}', '${gy.bi(late.id_no)}')`), 0);
 		const r2 = await gy.as('gy.ga.data', 'GET', `/api/v1/fed/subscriptions/${subId}`);
 		assert.equal(r2.json.state, 'revoked');
 		assert.equal(r2.json.reason, '订阅期满');
@@ -464,7 +512,7 @@ describe('cross-node sharing and flow-back', () => {
 		assert.equal(r.status, 200);
 		const e = expected();
 		await waitFor(() => gy.count(`SELECT count(*) FROM fed_rows WHERE request_id = ${id2}`) === e.size, { what: 'the rows of the second subscription' });
-		const rows = gy.sql(`SELECT key, data FROM fed_rows WHERE request_id = ${id2}`);
+		const rows = [...receivedOf(id2)].map(([key, v]) => ({ key, data: v.data }));
 		assert.ok(rows.every((x) => /^p[0-9a-f]{32}$/.test(x.key)), 'every key is a pseudonym');
 		assert.equal(new Set(rows.map((x) => x.key)).size, e.size);
 		const masked = new Set([...e.keys()].map((k) => `${k.slice(0, 6)}********${k.slice(14)}`));

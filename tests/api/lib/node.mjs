@@ -9,7 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { waitSigned } from '../../lib/audit.mjs';
 import { childEnv, spawnCollect, waitExit } from '../../lib/spawn.mjs';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -399,6 +400,28 @@ export async function newCitizen(url, { name = '测试市民', seq = 1, phone = 
 }
 
 /** Number of regular files under dir (recursively), 0 when absent. */
+/* Every stored text of the database: SQLite file bytes (and -wal),
+ * PostgreSQL every row of every table as text (encryption at rest tests). */
+export function rawDatabase(node) {
+	if (!process.env.ZT_TEST_PG) {
+		let s = '';
+		for (const f of ['zhengtong.db', 'zhengtong.db-wal', 'zhengtong.db-journal']) {
+			const p = join(node.dataDir, f);
+			if (existsSync(p)) s += readFileSync(p).toString('latin1');
+		}
+		assert.ok(s.length > 100000);
+		return s;
+	}
+	const tables = node.sql(
+		"SELECT table_schema AS sch, table_name AS tab FROM information_schema.tables WHERE table_type = 'BASE TABLE'" +
+			" AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+	);
+	const names = tables.map((x) => x.tab);
+	assert.ok(names.includes('users') && names.includes('resource_rows'), JSON.stringify(names));
+	/* node.sql wraps the query as (...) t: the row alias is r */
+	return tables.map(({ sch, tab }) => node.sql(`SELECT r::text AS x FROM "${sch}"."${tab}" r`).map((x) => x.x).join('\n')).join('\n');
+}
+
 export function countFiles(dir) {
 	if (!existsSync(dir)) return 0;
 	let n = 0;
