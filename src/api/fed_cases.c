@@ -367,6 +367,11 @@ h_fed_files_upload(struct req *r)
 			      "only PDF, JPEG, PNG and OFD files are accepted (judged by content)");
 		return;
 	}
+	if (!files_declared_agrees(req_header(r, "Content-Type"), mime)) {
+		reply_problem(r, 415, "type_mismatch",
+			      "the declared Content-Type does not match the file's content");
+		return;
+	}
 	if (upload_finish(u, hash) < 0) {
 		reply_problem(r, 507, "storage_full", "cannot store the file");
 		return;

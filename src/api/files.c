@@ -12,43 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Whether the declared Content-Type agrees with the type found in the
- * content. No declaration or a generic one leaves the judgement to the
- * content; a specific one that names another type is a lie and refused (a
- * file that claims to be an image while it is a PDF is not stored). */
-static int
-declared_agrees(const char *declared, const char *mime)
-{
-	static const char *const same[][4] = {
-	    {"application/pdf", "application/pdf", NULL},
-	    {"image/jpeg", "image/jpeg", "image/jpg", "image/pjpeg"},
-	    {"image/png", "image/png", NULL},
-	    {"application/ofd", "application/ofd", "application/zip",
-	     "application/x-zip-compressed"},
-	};
-	char d[96];
-	size_t n;
-
-	if (declared == NULL)
-		return 1;
-	n = strcspn(declared, "; \t");
-	if (n == 0 || n >= sizeof(d))
-		return n == 0;
-	memcpy(d, declared, n);
-	d[n] = '\0';
-	if (strcasecmp(d, "application/octet-stream") == 0 ||
-	    strcasecmp(d, "binary/octet-stream") == 0)
-		return 1;
-	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
-		if (strcmp(same[i][0], mime) != 0)
-			continue;
-		for (int k = 1; k < 4 && same[i][k]; k++)
-			if (strcasecmp(d, same[i][k]) == 0)
-				return 1;
-	}
-	return 0;
-}
-
 void
 h_files_upload(struct req *r)
 {
@@ -73,7 +36,7 @@ h_files_upload(struct req *r)
 			      "only PDF, JPEG, PNG and OFD files are accepted (judged by content)");
 		return;
 	}
-	if (!declared_agrees(req_header(r, "Content-Type"), mime)) {
+	if (!files_declared_agrees(req_header(r, "Content-Type"), mime)) {
 		reply_problem(r, 415, "type_mismatch",
 			      "the declared Content-Type does not match the file's content");
 		return;

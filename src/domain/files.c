@@ -8,8 +8,42 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int
+files_declared_agrees(const char *declared, const char *mime)
+{
+	static const char *const same[][4] = {
+	    {"application/pdf", "application/pdf", NULL},
+	    {"image/jpeg", "image/jpeg", "image/jpg", "image/pjpeg"},
+	    {"image/png", "image/png", NULL},
+	    {"application/ofd", "application/ofd", "application/zip",
+	     "application/x-zip-compressed"},
+	};
+	char d[96];
+	size_t n;
+
+	if (declared == NULL)
+		return 1;
+	n = strcspn(declared, "; \t");
+	if (n == 0 || n >= sizeof(d))
+		return n == 0;
+	memcpy(d, declared, n);
+	d[n] = '\0';
+	if (strcasecmp(d, "application/octet-stream") == 0 ||
+	    strcasecmp(d, "binary/octet-stream") == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		if (strcmp(same[i][0], mime) != 0)
+			continue;
+		for (int k = 1; k < 4 && same[i][k]; k++)
+			if (strcasecmp(d, same[i][k]) == 0)
+				return 1;
+	}
+	return 0;
+}
 
 const char *
 files_detect(const unsigned char *h, size_t n)

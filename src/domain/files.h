@@ -17,6 +17,12 @@
 
 /* MIME type detected from the first bytes, or NULL when not allowed. */
 const char *files_detect(const unsigned char *head, size_t n);
+/* 1 when a declared Content-Type (NULL = none) agrees with the type mime
+ * found in the content: none or a generic one (application/octet-stream)
+ * leaves the judgement to the content; a specific one naming another type
+ * is a lie (a PDF that claims to be an image), 0, and the upload is
+ * refused. Every upload route checks it. */
+int files_declared_agrees(const char *declared, const char *mime);
 /* Moves the finished temp file into place (fsync'd) and records it for
  * owner. Returns 0; the result JSON {id, size, mime} goes to *out. */
 int files_store(const struct principal *owner, const char *tmp_path, const char *hash, size_t size,

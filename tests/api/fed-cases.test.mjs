@@ -21,7 +21,10 @@
  *      resubmits at 广东 -> 贵州's case submitted again with a round-2
  *      material; accept, approve -> 广东 approved, with the exact history
  *      (source, action, from, to) of both nodes in order.
- *   2. 异地代收代办: gd.rs.clerk uploads scans (POST /fed/files) and registers
+ *   2. 异地代收代办: gd.rs.clerk uploads scans (POST /fed/files; a PDF declared
+ *      image/png and HTML declared application/pdf -> 415, type_mismatch
+ *      for the first, nothing stored; as application/octet-stream -> 201)
+ *      and registers
  *      C at the window for 520000-GA-XK-101 -> received, nothing sent to
  *      贵州; another department's clerk does not see it (404); formal review
  *      pass -> forwarded; 贵州's case has channel window, fed_mode proxy and
@@ -59,10 +62,11 @@
  *      equal, message ids seen once), no message failed.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { startFederation, waitFor } from './lib/fed.mjs';
-import { api, DEMO_PASSWORD, idCheckChar, idNumber, pdf, upload } from './lib/node.mjs';
+import { api, countFiles, DEMO_PASSWORD, idCheckChar, idNumber, pdf, upload } from './lib/node.mjs';
 
 const CITIZEN = '44000019900307123' + idCheckChar('44000019900307123');
 const RS = '520000-RS-GF-101';
@@ -219,6 +223,16 @@ describe('跨省通办 between 广东 and 贵州', () => {
 	it('异地代收代办: 广东 window checks and forwards, 贵州 decides, 广东 hands over', async () => {
 		const scans = [await upFile(gd, 'gd.rs.clerk', 'scan-hukou', '/api/v1/fed/files'), await upFile(gd, 'gd.rs.clerk', 'scan-id', '/api/v1/fed/files')];
 		/* An applicant may not upload through the window's route. */
+		/* uploads that lie about their type are refused, as at /files */
+		const stored = countFiles(join(gd.dataDir, 'files'));
+		const lie = await api(gd.url, 'POST', '/api/v1/fed/files', { token: await gd.token('gd.rs.clerk'), body: pdf('liar'), headers: { 'Content-Type': 'image/png' } });
+		assert.equal(lie.status, 415, lie.text);
+		assert.equal(lie.json.type, '/problems/type_mismatch');
+		const html = await api(gd.url, 'POST', '/api/v1/fed/files', { token: await gd.token('gd.rs.clerk'), body: Buffer.from('<html><script>alert(1)</script></html>'), headers: { 'Content-Type': 'application/pdf' } });
+		assert.equal(html.status, 415, html.text);
+		assert.equal(countFiles(join(gd.dataDir, 'files')), stored);
+		const generic = await api(gd.url, 'POST', '/api/v1/fed/files', { token: await gd.token('gd.rs.clerk'), body: pdf('generic'), headers: { 'Content-Type': 'application/octet-stream' } });
+		assert.equal(generic.status, 201, generic.text);
 		const bad = await api(gd.url, 'POST', '/api/v1/fed/files', { token: await gd.token(CITIZEN), body: pdf('x'), headers: { 'Content-Type': 'application/pdf' } });
 		assert.equal(bad.status, 403);
 		const r = await apply('gd.rs.clerk', {
