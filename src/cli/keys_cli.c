@@ -8,6 +8,8 @@
  *               (re-keyed through the values known elsewhere);
  *   resource_rows - subject and personal keys (indexes), personal and
  *               sensitive values inside data (encrypted);
+ *   json_cols - free-form JSON (case forms) with ID numbers and phones
+ *               sealed wherever they sit (crypto/fieldenc.h);
  *   fed_rows  - rows received by subscriptions: the values of the grant's
  *               clear fields inside data (encrypted), a key given in clear
  *               that is one of them (index; fed/xshare.h). */
@@ -55,6 +57,12 @@ static const struct idxcol idx_cols[] = {
 };
 #define NIDX (sizeof(idx_cols) / sizeof(idx_cols[0]))
 
+static const struct col json_cols[] = {
+    {"cases", "id", "form"},
+    {"fed_cases", "id", "form"},
+};
+#define NJSON (sizeof(json_cols) / sizeof(json_cols[0]))
+
 static const char *const subj_tabs[] = {"access_subjects", "fed_share_served_subjects"};
 #define NSUBJ (sizeof(subj_tabs) / sizeof(subj_tabs[0]))
 
@@ -68,7 +76,7 @@ static const struct col query_cols[] = {
 /* node_meta fieldenc.converted: the last conversion level done (see
  * tx_convert; absent = none). */
 #define META_CONVERTED	 "fieldenc.converted"
-#define CONVERT_LEVEL	 3
+#define CONVERT_LEVEL	 4
 
 /* ---- small helpers ---- */
 
@@ -555,6 +563,37 @@ convert_v3(db_conn *c, int64_t *n, struct zt_err *err)
 	return rc;
 }
 
+/* Level 4: case forms (ID numbers and phones inside them). */
+static int
+convert_v4(db_conn *c, int64_t *n, struct zt_err *err)
+{
+	int rc = 0;
+	char sql[200];
+
+	for (size_t t = 0; rc == 0 && t < NJSON; t++) {
+		const struct col *x = &json_cols[t];
+		struct pairs ps = {0};
+		snprintf(sql, sizeof(sql), "SELECT %s, %s, NULL FROM %s WHERE %s IS NOT NULL", x->pk,
+			 x->col, x->table, x->col);
+		rc = collect(c, sql, 1, 0, 0, &ps, err);
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 WHERE %s = ?2", x->table, x->col,
+			 x->pk);
+		for (size_t i = 0; rc == 0 && i < ps.n; i++) {
+			json_t *v = json_loads(ps.p[i].a, JSON_DECODE_ANY, NULL);
+			int k = 0;
+			char *text = fieldenc_seal_json(v, &k);
+			if (k > 0) {
+				rc = exec_text2(c, sql, text, NULL, ps.p[i].id, 1, err);
+				(*n) += k;
+			}
+			free(text);
+			json_decref(v);
+		}
+		pairs_free(&ps);
+	}
+	return rc;
+}
+
 struct convert_job {
 	int from; /* the level done before */
 	int64_t n;
@@ -576,6 +615,8 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 	if (j->from < 2 && (rc = convert_v2(c, &j->n, err)) < 0)
 		return rc;
 	if (j->from < 3 && (rc = convert_v3(c, &j->n, err)) < 0)
+		return rc;
+	if (j->from < 4 && (rc = convert_v4(c, &j->n, err)) < 0)
 		return rc;
 	snprintf(lvl, sizeof(lvl), "%d", CONVERT_LEVEL);
 	return meta_put(c, META_CONVERTED, lvl, err);
@@ -669,6 +710,7 @@ static const char *const row_tabs[][2] = {{"resource_rows", "resource_id"},
 
 struct batch {
 	const struct col *x; /* NULL: row_tabs[tab] */
+	const struct col *json; /* set: a json_cols column (x NULL) */
 	size_t tab;
 	int64_t after_id;
 	char after_key[RESOURCE_KEY_MAX];
@@ -818,24 +860,120 @@ tx_batch_rows(db_conn *c, void *arg, struct zt_err *err)
 	return rc;
 }
 
+/* Re-encrypts every sealed value inside v under cur; counts in b. */
+static void
+rekey_json(json_t *v, struct batch *b, int *changed)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, m)
+		{
+			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
+				int ch = 0;
+				struct zt_err e2;
+				err_clear(&e2);
+				char *nv = reencrypt(json_string_value(m), b->cur, &ch, &e2);
+				b->seen++;
+				if (nv == NULL) {
+					b->failed++;
+					fprintf(stderr, "keys rotate: %s.%s %lld %s: %s\n", b->json->table,
+						b->json->col, (long long)b->after_id, k, e2.msg);
+					continue;
+				}
+				if (ch) {
+					json_string_set(m, nv);
+					b->changed++;
+					*changed = 1;
+				}
+				free(nv);
+			} else
+				rekey_json(m, b, changed);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+		{
+			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
+				int ch = 0;
+				struct zt_err e2;
+				err_clear(&e2);
+				char *nv = reencrypt(json_string_value(m), b->cur, &ch, &e2);
+				b->seen++;
+				if (nv == NULL) {
+					b->failed++;
+					fprintf(stderr, "keys rotate: %s.%s %lld [%zu]: %s\n",
+						b->json->table, b->json->col, (long long)b->after_id, i,
+						e2.msg);
+					continue;
+				}
+				if (ch) {
+					json_string_set(m, nv);
+					b->changed++;
+					*changed = 1;
+				}
+				free(nv);
+			} else
+				rekey_json(m, b, changed);
+		}
+	}
+}
+
+static int
+tx_batch_json(db_conn *c, void *arg, struct zt_err *err)
+{
+	struct batch *b = arg;
+	struct pairs ps = {0};
+	char sql[300];
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s, %s, NULL FROM %s WHERE %s > ?1 AND %s LIKE '%%enc1:%%' ORDER BY %s"
+		 " LIMIT %d",
+		 b->json->pk, b->json->col, b->json->table, b->json->pk, b->json->col, b->json->pk,
+		 b->limit);
+	if ((rc = collect(c, sql, 1, b->after_id, 1, &ps, err)) < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 WHERE %s = ?2", b->json->table,
+		 b->json->col, b->json->pk);
+	for (size_t i = 0; rc == 0 && i < ps.n; i++) {
+		json_t *v = json_loads(ps.p[i].a, JSON_DECODE_ANY, NULL);
+		int changed = 0;
+		b->after_id = ps.p[i].id;
+		rekey_json(v, b, &changed);
+		if (changed) {
+			char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			rc = exec_text2(c, sql, t, NULL, ps.p[i].id, 1, err);
+			free(t);
+		}
+		json_decref(v);
+	}
+	b->done = ps.n < (size_t)b->limit;
+	pairs_free(&ps);
+	return rc;
+}
+
 static int
 reencrypt_all(int limit, int64_t *failed)
 {
 	struct zt_err err;
 	int cur = fieldenc_current();
 
-	for (size_t i = 0; i < NENC + NROWTAB; i++) {
+	for (size_t i = 0; i < NENC + NROWTAB + NJSON; i++) {
 		struct batch b;
 		memset(&b, 0, sizeof(b));
 		b.x = i < NENC ? &enc_cols[i] : NULL;
-		b.tab = i < NENC ? 0 : i - NENC;
+		b.json = i >= NENC + NROWTAB ? &json_cols[i - NENC - NROWTAB] : NULL;
+		b.tab = i < NENC || b.json ? 0 : i - NENC;
 		b.limit = limit;
 		b.cur = cur;
-		const char *name = b.x ? b.x->table : row_tabs[b.tab][0];
-		const char *col = b.x ? b.x->col : "data";
+		const char *name = b.x ? b.x->table : b.json ? b.json->table : row_tabs[b.tab][0];
+		const char *col = b.x ? b.x->col : b.json ? b.json->col : "data";
 		while (!b.done) {
 			err_clear(&err);
-			if (db_write(b.x ? tx_batch_col : tx_batch_rows, &b, &err) < 0) {
+			if (db_write(b.x ? tx_batch_col : b.json ? tx_batch_json : tx_batch_rows, &b,
+				     &err) < 0) {
 				fprintf(stderr, "keys rotate: %s.%s: %s\n", name, col, err.msg);
 				return -1;
 			}
@@ -1049,6 +1187,25 @@ count_col(db_conn *c, const char *sql, int is_idx, struct counts *k, struct zt_e
 	return rc < 0 ? rc : 0;
 }
 
+/* Counts the sealed values inside v by version. */
+static void
+count_json(json_t *v, struct counts *k)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_string(v)) {
+		int ver = fieldenc_version_of(json_string_value(v));
+		if (ver > 0)
+			k->enc[ver]++;
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, m) count_json(m, k);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m) count_json(m, k);
+	}
+}
+
 static int
 keys_status(void)
 {
@@ -1085,22 +1242,16 @@ keys_status(void)
 		db_stmt *s = db_prepare_once(c,
 					     "SELECT data FROM resource_rows WHERE data LIKE '%enc1:%'"
 					     " UNION ALL SELECT data FROM fed_rows WHERE data LIKE "
+					     "'%enc1:%'"
+					     " UNION ALL SELECT form FROM cases WHERE form LIKE '%enc1:%'"
+					     " UNION ALL SELECT form FROM fed_cases WHERE form LIKE "
 					     "'%enc1:%'",
 					     &err);
 		if (s == NULL)
 			rc = err.code;
 		while (s && (rc = db_step(s, &err)) == DB_ROW) {
 			json_t *d = json_loads(db_col_text(s, 0), 0, NULL);
-			const char *key;
-			json_t *v;
-			json_object_foreach(d, key, v)
-			{
-				int ver = json_is_string(v)
-					      ? fieldenc_version_of(json_string_value(v))
-					      : -1;
-				if (ver > 0)
-					k->enc[ver]++;
-			}
+			count_json(d, k);
 			json_decref(d);
 		}
 		db_finalize(s);
@@ -1159,7 +1310,7 @@ keys_open(void)
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (line[0] == '{') {
-			json_t *o = resource_data_load(line, &err);
+			json_t *o = fieldenc_load_json(line, &err);
 			if (o == NULL) {
 				fprintf(stderr, "keys open: %s\n", err.msg);
 				rc = 1;

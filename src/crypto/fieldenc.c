@@ -3,6 +3,7 @@
 #include "crypto/fieldenc.h"
 #include "base/buf.h"
 #include "base/fileio.h"
+#include "base/ident.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "crypto/sm3.h"
@@ -844,4 +845,153 @@ fieldenc_scrub(const char *text)
 		i = j;
 	}
 	return out;
+}
+
+/* ---- free-form JSON ---- */
+
+int
+fieldenc_is_personal_value(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return (n == IDENT_ID_LEN && ident_check_id_number(s, 99991231, NULL) == 0) ||
+	       (n == 11 && ident_check_phone(s, NULL) == 0);
+}
+
+/* Whether a JSON value is personal: such a string, or an integer whose
+ * digits are a mobile number. */
+static int
+personal_json(json_t *v)
+{
+	char t[24];
+
+	if (json_is_string(v))
+		return !fieldenc_is_enc(json_string_value(v)) &&
+		       fieldenc_is_personal_value(json_string_value(v));
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		snprintf(t, sizeof(t), "%lld", (long long)json_integer_value(v));
+		return fieldenc_is_personal_value(t);
+	}
+	return 0;
+}
+
+static json_t *
+sealed(json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *enc = fieldenc_encrypt_str(text);
+	json_t *out = json_string(enc);
+
+	free(enc);
+	free(text);
+	return out;
+}
+
+static void
+seal_in(json_t *v, int *n)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, m)
+		{
+			if (personal_json(m)) {
+				json_object_set_new(v, k, sealed(m));
+				(*n)++;
+			} else
+				seal_in(m, n);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+		{
+			if (personal_json(m)) {
+				json_array_set_new(v, i, sealed(m));
+				(*n)++;
+			} else
+				seal_in(m, n);
+		}
+	}
+}
+
+char *
+fieldenc_seal_json(json_t *v, int *nsealed)
+{
+	int n = 0;
+
+	if (v == NULL)
+		return NULL;
+	json_t *copy = json_deep_copy(v);
+	seal_in(copy, &n);
+	char *text = json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(copy);
+	if (nsealed)
+		*nsealed = n;
+	return text;
+}
+
+/* The opened value of an "enc1:" string, or NULL (err set). */
+static json_t *
+opened(const char *s, struct zt_err *err)
+{
+	char *text = NULL;
+
+	if (fieldenc_decrypt(s, &text, NULL, err) < 0)
+		return NULL;
+	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+	free(text);
+	if (v == NULL)
+		err_set(err, ZT_EINTERNAL, "", "bad_ciphertext", "a decrypted value is not JSON");
+	return v;
+}
+
+int
+fieldenc_open_json(json_t *v, struct zt_err *err)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+	void *tmp;
+
+	if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, m)
+		{
+			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
+				json_t *o = opened(json_string_value(m), err);
+				if (o == NULL)
+					return ZT_EINTERNAL;
+				json_object_set_new(v, k, o);
+			} else if (fieldenc_open_json(m, err) < 0)
+				return ZT_EINTERNAL;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+		{
+			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
+				json_t *o = opened(json_string_value(m), err);
+				if (o == NULL)
+					return ZT_EINTERNAL;
+				json_array_set_new(v, i, o);
+			} else if (fieldenc_open_json(m, err) < 0)
+				return ZT_EINTERNAL;
+		}
+	}
+	return 0;
+}
+
+json_t *
+fieldenc_load_json(const char *text, struct zt_err *err)
+{
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+
+	if (v == NULL) {
+		err_set(err, ZT_EINTERNAL, "", "bad_json", "a stored value is not JSON");
+		return NULL;
+	}
+	if (fieldenc_open_json(v, err) < 0) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
 }

@@ -22,6 +22,7 @@
 #ifndef ZT_FIELDENC_H
 #define ZT_FIELDENC_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -100,5 +101,27 @@ int fieldenc_index_version_of(const char *s);
  * number or an 11-digit mobile number masked (first 6 and last 4, first 3
  * and last 4 kept): for free text that records queries (access records). */
 char *fieldenc_scrub(const char *text);
+
+/* ---- free-form JSON (case forms) ----
+ *
+ * A form's members are whatever the item asks for; what is known to be
+ * personal in it is a value that is an ID number or a mobile number.
+ * Those values, wherever they sit (nested objects and arrays included),
+ * are sealed as "enc1:" strings of their JSON text, so a number stays a
+ * number when opened. */
+
+/* 1 when a string is a valid resident ID number (GB 11643, any birth date
+ * up to 9999) or a mainland mobile number (base/ident.h). */
+int fieldenc_is_personal_value(const char *s);
+/* The compact JSON text of v (NULL gives NULL) with every personal value
+ * sealed; v itself is not changed. Caller frees. Values already sealed
+ * stay as they are. *nsealed (may be NULL) gets how many were sealed. */
+char *fieldenc_seal_json(json_t *v, int *nsealed);
+/* Opens in place every "enc1:" string inside v (objects and arrays). 0,
+ * or ZT_EINTERNAL (a value failed its check; logged; v partly opened). */
+int fieldenc_open_json(json_t *v, struct zt_err *err);
+/* Like fieldenc_open_json on the JSON text: a new object (caller decrefs),
+ * or NULL when the text is not JSON or a value failed its check. */
+json_t *fieldenc_load_json(const char *text, struct zt_err *err);
 
 #endif

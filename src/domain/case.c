@@ -829,7 +829,8 @@ tx_submit(db_conn *c, void *arg, struct zt_err *err)
 	set_clock(&r, today, cfg.accept_days);
 
 	const struct case_fed_in *fed = j->fed;
-	char *form = json_dumps(in->form, JSON_COMPACT);
+	/* ID numbers and phones inside the form are stored encrypted. */
+	char *form = fieldenc_seal_json(in->form, NULL);
 	char *checked = fed && fed->checked ? json_dumps(fed->checked, JSON_COMPACT) : NULL;
 	db_stmt *s =
 	    db_prepare(c,
@@ -1028,7 +1029,7 @@ tx_act(db_conn *c, void *arg, struct zt_err *err)
 					in->nmaterials, in->remote_origin, err)) < 0)
 			return rc;
 		if (in->form) {
-			char *form = json_dumps(in->form, JSON_COMPACT);
+			char *form = fieldenc_seal_json(in->form, NULL);
 			s = db_prepare(c, "UPDATE cases SET form = ?1 WHERE id = ?2", err);
 			if (s == NULL) {
 				free(form);
@@ -1289,7 +1290,11 @@ case_get_json(db_conn *c, const struct principal *by, int64_t case_id, struct zt
 		db_reset(s);
 		return NULL;
 	}
-	json_t *form = json_loads(db_col_text(s, 1), 0, NULL);
+	json_t *form = fieldenc_load_json(db_col_text(s, 1), err);
+	if (form == NULL) {
+		db_reset(s);
+		return NULL;
+	}
 	o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:s, s:s, s:I},"
 		      " s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s}, s:o, s:{s:i, s:I}}",
 		      "id", (json_int_t)case_id, "case_no", db_col_text(s, 0), "state", r.state,

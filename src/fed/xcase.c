@@ -333,7 +333,13 @@ queue_submit(db_conn *c, int64_t id, json_t *checked, struct zt_err *err)
 		free(phone);
 		return ZT_EINTERNAL;
 	}
-	json_t *form = json_loads(db_col_text(s, 8), 0, NULL);
+	json_t *form = fieldenc_load_json(db_col_text(s, 8), err);
+	if (form == NULL) {
+		db_reset(s);
+		free(idno);
+		free(phone);
+		return ZT_EINTERNAL;
+	}
 	json_t *mats = json_loads(db_col_text(s, 9), 0, NULL);
 	json_t *p =
 	    json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s?}, s:o, s:o, s:O?}", "ref",
@@ -531,7 +537,7 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	}
 
 	const char *state = proxy ? "received" : "forwarded";
-	char *form = json_dumps(in->form, JSON_COMPACT);
+	char *form = fieldenc_seal_json(in->form, NULL); /* ID numbers, phones sealed */
 	json_t *mj = materials_json(j->m, in->nmaterials, 1);
 	char *mats = json_dumps(mj, JSON_COMPACT);
 	json_decref(mj);
@@ -776,7 +782,7 @@ tx_resubmit(db_conn *c, void *arg, struct zt_err *err)
 	json_t *fresh = materials_json(j->m, j->n, round);
 	json_array_extend(all, fresh);
 	char *mats = json_dumps(all, JSON_COMPACT);
-	char *form = j->form ? json_dumps(j->form, JSON_COMPACT) : NULL;
+	char *form = fieldenc_seal_json(j->form, NULL);
 	json_decref(all);
 	int64_t now = clock_now();
 	s = db_prepare(
@@ -945,7 +951,7 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 			err_set(err, ZT_ENOTFOUND, "", "not_found", "no such application");
 		return NULL;
 	}
-	json_t *form = json_loads(db_col_text(s, 12), 0, NULL);
+	json_t *form = fieldenc_load_json(db_col_text(s, 12), NULL); /* {} if it fails (logged) */
 	json_t *mats = json_loads(db_col_text(s, 13), 0, NULL);
 	json_t *missing = db_col_isnull(s, 16) ? NULL : json_loads(db_col_text(s, 16), 0, NULL);
 	json_t *review = db_col_isnull(s, 17) ? NULL : json_loads(db_col_text(s, 17), 0, NULL);

@@ -9,8 +9,10 @@
  *      shared data (once-only: exempted 1, source share); mz.clerk reads
  *      their row and the demo citizen 张伟's through the demo grant; an
  *      anonymous complaint leaves a contact name and phone.
+ *      The case form carries a contact phone (as a string and as a number)
+ *      and a family member's ID number inside a list.
  *   2. The raw database holds none of the ID numbers and phones used (the
- *      new citizen's, the demo's, the complaint's): SQLite, the bytes of the
+ *      new citizen's, the demo's, the complaint's, the form's): SQLite, the bytes of the
  *      database file and its -wal; PostgreSQL, every row of every table as
  *      text. `keys status` counts encrypted values and indexes, 0 clear.
  *   3. Lookups still work: login by ID number (the lower-case x form too for
@@ -38,15 +40,19 @@
  *      贵州 holds the case with the applicant's ID number. 广东's raw
  *      database holds neither the ID number nor the phone; every outbox
  *      payload is an enc1: value, and the case's opens to the clear message
- *      (applicant id_no and phone).
+ *      (applicant id_no and phone). The form's contact phone is sealed in
+ *      广东's fed_cases.form and in 贵州's cases.form, and 贵州's clerk sees
+ *      the form as sent.
  *   9. Upgrade: a clear payload left by an older version (a failed message,
  *      written by SQL), a received flow-back row in clear (a revoked
  *      subscription with clear fields id_no and name, its row keyed by the
  *      clear ID number) and the conversion mark of level 1: after a restart
  *      the payload is enc1: and opens to the same text; the row's id_no and
  *      name are enc1:, region_code stays, its key is the ID number's blind
- *      index and the row opens to the original; the mark is 3; a second
- *      restart changes nothing.
+ *      index and the row opens to the original; a case form in clear (an
+ *      ID number inside a list, a phone) has those two values enc1: and the
+ *      rest as it was, and the case page shows the original form; the mark
+ *      is 4; a second restart changes nothing.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -65,7 +71,11 @@ const LI = '520101198511200048'; /* demo citizen 李秀英 */
 const IDN = idNumber('19880808', 71);
 const PHONE = '13755550071';
 const COMPLAINT_PHONE = '13655550072';
-const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
+const FORM_PHONE = '13555550074';
+const FORM_PHONE_NUM = 13455550075;
+const SPOUSE = idNumber('19890909', 76);
+const FORM = { 家庭人口: 3, 联系电话: FORM_PHONE, 备用电话: FORM_PHONE_NUM, 家庭成员: [{ 关系: '配偶', 身份证号: SPOUSE }] };
+const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, FORM_PHONE, String(FORM_PHONE_NUM), SPOUSE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
 const MZ_ITEM = '520102-MZ-GF-001';
 const RS_RES = '520102-RS-001';
 
@@ -94,7 +104,7 @@ describe('encryption at rest', () => {
 		}
 		const r = await call('POST', '/api/v1/cases', token, {
 			item_code: MZ_ITEM,
-			form: { 家庭人口: 3 },
+			form: FORM,
 			materials: [
 				{ seq: 1, name: '家庭成员身份证明.pdf', file: files[0] },
 				{ seq: 2, name: '家庭收入情况声明.pdf', file: files[1] },
@@ -105,6 +115,15 @@ describe('encryption at rest', () => {
 		const m = r.json.materials.find((x) => x.source === 'share');
 		assert.ok(m, 'a material filled from shared data');
 		assert.match(m.ref, new RegExp(`^grant:${grant}/`));
+		/* the form is stored sealed and shown as submitted */
+		const [stored] = node.sql(`SELECT form FROM cases WHERE id = ${r.json.id}`);
+		const f = JSON.parse(stored.form);
+		assert.equal(f.家庭人口, 3);
+		for (const v of [f.联系电话, f.备用电话, f.家庭成员[0].身份证号]) assert.match(v, /^enc1:\d+:/);
+		assert.equal(f.家庭成员[0].关系, '配偶');
+		const got = await call('GET', `/api/v1/cases/${r.json.id}`, token);
+		assert.equal(got.status, 200, got.text);
+		assert.deepEqual(got.json.form, FORM);
 		return r.json;
 	}
 
@@ -289,6 +308,7 @@ describe('encryption at rest across nodes', () => {
 	const RS_ITEM = '520000-RS-GF-101';
 	const FED_IDN = idNumber('19870202', 73);
 	const FED_PHONE = '13755550073';
+	const FED_FORM = { purpose: '工作调动', 联系电话: '13355550077' };
 	let fed, gz, gd;
 
 	before(async () => {
@@ -312,7 +332,7 @@ describe('encryption at rest across nodes', () => {
 		}
 		r = await gd.as(FED_IDN, 'POST', '/api/v1/fed/cases', {
 			json: {
-				mode: 'full_online', home_region: '520000', item_code: RS_ITEM, form: { purpose: '工作调动' },
+				mode: 'full_online', home_region: '520000', item_code: RS_ITEM, form: FED_FORM,
 				materials: [{ seq: 1, name: '身份证', file: files[0] }, { seq: 2, name: '第二份材料', file: files[1] }],
 			},
 		});
@@ -324,7 +344,15 @@ describe('encryption at rest across nodes', () => {
 		assert.equal(gz.count(`SELECT count(*) FROM users u JOIN cases c ON c.applicant_id = u.id WHERE c.fed_ref = '${number}' AND u.id_number = '${gz.bi(FED_IDN)}'`), 1);
 
 		const raw = rawDatabase(gd);
-		for (const v of [FED_IDN, FED_PHONE]) assert.ok(!raw.includes(v), `${v} is stored in clear at 广东`);
+		for (const v of [FED_IDN, FED_PHONE, FED_FORM.联系电话]) assert.ok(!raw.includes(v), `${v} is stored in clear at 广东`);
+		/* the form: sealed at both nodes, as sent at 贵州 */
+		assert.match(JSON.parse(gd.sql(`SELECT form FROM fed_cases WHERE number = '${number}'`)[0].form).联系电话, /^enc1:/);
+		const [home] = gz.sql(`SELECT id, form FROM cases WHERE fed_ref = '${number}'`);
+		assert.match(JSON.parse(home.form).联系电话, /^enc1:/);
+		const hc = await gz.as('gz.rs.clerk', 'GET', `/api/v1/cases/${home.id}`);
+		assert.equal(hc.status, 200, hc.text);
+		assert.deepEqual(hc.json.form, FED_FORM);
+		assert.deepEqual((await gd.as(FED_IDN, 'GET', `/api/v1/fed/cases/${r.json.id}`)).json.form, FED_FORM);
 		const rows = gd.sql('SELECT type, payload FROM fed_outbox ORDER BY id');
 		assert.ok(rows.length >= 1);
 		assert.ok(rows.every((x) => /^enc1:\d+:[A-Za-z0-9_-]+$/.test(x.payload)), 'every payload is encrypted');
@@ -350,6 +378,9 @@ describe('encryption at rest across nodes', () => {
 		const sub = gd.count('SELECT max(id) FROM fed_share_requests');
 		const oldRow = JSON.stringify({ id_no: FED_IDN, name: '回流旧行', region_code: '520102' });
 		gd.sql(`INSERT INTO fed_rows (request_id, key, seq, data, received_at) VALUES (${sub}, '${FED_IDN}', 1, '${oldRow}', 0)`);
+		const oldForm = { purpose: '旧表单', 成员: [{ 身份证号: FED_IDN }], 电话: FED_PHONE };
+		const [fc] = gd.sql("SELECT id FROM fed_cases ORDER BY id LIMIT 1");
+		gd.sql(`UPDATE fed_cases SET form = '${JSON.stringify(oldForm)}' WHERE id = ${fc.id}`);
 		gd.sql("UPDATE node_meta SET value = '1' WHERE key = 'fieldenc.converted'");
 		assert.equal(gd.count("SELECT count(*) FROM fed_outbox WHERE payload NOT LIKE 'enc1:%'"), 1);
 		await gd.restart();
@@ -364,7 +395,12 @@ describe('encryption at rest across nodes', () => {
 		assert.match(sealed.name, /^enc1:/);
 		assert.equal(sealed.region_code, '520102');
 		assert.deepEqual(JSON.parse(gd.open([fr.data])[0]), JSON.parse(oldRow));
-		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '3');
+		const sf = JSON.parse(gd.sql(`SELECT form FROM fed_cases WHERE id = ${fc.id}`)[0].form);
+		assert.match(sf.成员[0].身份证号, /^enc1:/);
+		assert.match(sf.电话, /^enc1:/);
+		assert.equal(sf.purpose, '旧表单');
+		assert.deepEqual((await gd.as(FED_IDN, 'GET', `/api/v1/fed/cases/${fc.id}`)).json.form, oldForm);
+		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '4');
 		await gd.restart();
 		assert.equal(gd.sql("SELECT payload FROM fed_outbox WHERE message_id = 'old-clear-1'")[0].payload, row.payload);
 		assert.deepEqual(gd.sql(`SELECT key, data FROM fed_rows WHERE request_id = ${sub}`), [fr]);
