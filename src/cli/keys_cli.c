@@ -75,8 +75,8 @@ static const struct col query_cols[] = {
 
 /* node_meta fieldenc.converted: the last conversion level done (see
  * tx_convert; absent = none). */
-#define META_CONVERTED	 "fieldenc.converted"
-#define CONVERT_LEVEL	 4
+#define META_CONVERTED "fieldenc.converted"
+#define CONVERT_LEVEL  4
 
 /* ---- small helpers ---- */
 
@@ -517,15 +517,16 @@ static int
 convert_v3(db_conn *c, int64_t *n, struct zt_err *err)
 {
 	struct pairs reqs = {0};
-	int rc = collect(c, "SELECT id, clear_fields, NULL FROM fed_share_requests WHERE id IN"
-			    " (SELECT DISTINCT request_id FROM fed_rows) ORDER BY id",
+	int rc = collect(c,
+			 "SELECT id, clear_fields, NULL FROM fed_share_requests WHERE id IN"
+			 " (SELECT DISTINCT request_id FROM fed_rows) ORDER BY id",
 			 1, 0, 0, &reqs, err);
 
 	for (size_t r = 0; rc == 0 && r < reqs.n; r++) {
 		struct pairs ps = {0};
 		json_t *clear = json_loads(reqs.p[r].a, 0, NULL);
-		rc = collect(c, "SELECT request_id, key, data FROM fed_rows WHERE request_id = ?1", 1,
-			     reqs.p[r].id, 1, &ps, err);
+		rc = collect(c, "SELECT request_id, key, data FROM fed_rows WHERE request_id = ?1",
+			     1, reqs.p[r].id, 1, &ps, err);
 		for (size_t i = 0; rc == 0 && i < ps.n; i++) {
 			char skey[RESOURCE_KEY_MAX];
 			json_t *row = json_loads(ps.p[i].b, 0, NULL);
@@ -573,8 +574,8 @@ convert_v4(db_conn *c, int64_t *n, struct zt_err *err)
 	for (size_t t = 0; rc == 0 && t < NJSON; t++) {
 		const struct col *x = &json_cols[t];
 		struct pairs ps = {0};
-		snprintf(sql, sizeof(sql), "SELECT %s, %s, NULL FROM %s WHERE %s IS NOT NULL", x->pk,
-			 x->col, x->table, x->col);
+		snprintf(sql, sizeof(sql), "SELECT %s, %s, NULL FROM %s WHERE %s IS NOT NULL",
+			 x->pk, x->col, x->table, x->col);
 		rc = collect(c, sql, 1, 0, 0, &ps, err);
 		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 WHERE %s = ?2", x->table, x->col,
 			 x->pk);
@@ -709,7 +710,7 @@ static const char *const row_tabs[][2] = {{"resource_rows", "resource_id"},
 #define NROWTAB (sizeof(row_tabs) / sizeof(row_tabs[0]))
 
 struct batch {
-	const struct col *x; /* NULL: row_tabs[tab] */
+	const struct col *x;	/* NULL: row_tabs[tab] */
 	const struct col *json; /* set: a json_cols column (x NULL) */
 	size_t tab;
 	int64_t after_id;
@@ -879,8 +880,9 @@ rekey_json(json_t *v, struct batch *b, int *changed)
 				b->seen++;
 				if (nv == NULL) {
 					b->failed++;
-					fprintf(stderr, "keys rotate: %s.%s %lld %s: %s\n", b->json->table,
-						b->json->col, (long long)b->after_id, k, e2.msg);
+					fprintf(stderr, "keys rotate: %s.%s %lld %s: %s\n",
+						b->json->table, b->json->col,
+						(long long)b->after_id, k, e2.msg);
 					continue;
 				}
 				if (ch) {
@@ -904,8 +906,8 @@ rekey_json(json_t *v, struct batch *b, int *changed)
 				if (nv == NULL) {
 					b->failed++;
 					fprintf(stderr, "keys rotate: %s.%s %lld [%zu]: %s\n",
-						b->json->table, b->json->col, (long long)b->after_id, i,
-						e2.msg);
+						b->json->table, b->json->col,
+						(long long)b->after_id, i, e2.msg);
 					continue;
 				}
 				if (ch) {
@@ -972,8 +974,10 @@ reencrypt_all(int limit, int64_t *failed)
 		const char *col = b.x ? b.x->col : b.json ? b.json->col : "data";
 		while (!b.done) {
 			err_clear(&err);
-			if (db_write(b.x ? tx_batch_col : b.json ? tx_batch_json : tx_batch_rows, &b,
-				     &err) < 0) {
+			if (db_write(b.x      ? tx_batch_col
+				     : b.json ? tx_batch_json
+					      : tx_batch_rows,
+				     &b, &err) < 0) {
 				fprintf(stderr, "keys rotate: %s.%s: %s\n", name, col, err.msg);
 				return -1;
 			}
@@ -1114,16 +1118,18 @@ tx_lookup(db_conn *c, void *arg, struct zt_err *err)
 			json_t *d = resource_data_load(ps.p[i].b, err);
 			if (d == NULL || xshare_row_key(d, ps.p[i].a, clear, sizeof(clear)) < 0) {
 				json_decref(d);
-				rc = err_set(err, ZT_EINTERNAL, "", "integrity",
-					     "fed_rows %lld: the key of a stored row is not found in "
-					     "it",
-					     (long long)ps.p[i].id);
+				rc = err_set(
+				    err, ZT_EINTERNAL, "", "integrity",
+				    "fed_rows %lld: the key of a stored row is not found in "
+				    "it",
+				    (long long)ps.p[i].id);
 				break;
 			}
 			json_decref(d);
 			fieldenc_index_ver(j->cur, clear, nw);
 			db_stmt *s = db_prepare_once(
-			    c, "UPDATE fed_rows SET key = ?1 WHERE request_id = ?2 AND key = ?3", err);
+			    c, "UPDATE fed_rows SET key = ?1 WHERE request_id = ?2 AND key = ?3",
+			    err);
 			if (s == NULL) {
 				rc = err->code;
 				break;
@@ -1200,9 +1206,15 @@ count_json(json_t *v, struct counts *k)
 		if (ver > 0)
 			k->enc[ver]++;
 	} else if (json_is_object(v)) {
-		json_object_foreach(v, key, m) count_json(m, k);
+		json_object_foreach(v, key, m)
+		{
+			count_json(m, k);
+		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, m) count_json(m, k);
+		json_array_foreach(v, i, m)
+		{
+			count_json(m, k);
+		}
 	}
 }
 
@@ -1239,14 +1251,15 @@ keys_status(void)
 	if (rc == 0)
 		rc = count_col(c, "SELECT key FROM fed_rows WHERE key LIKE 'bi1:%'", 1, k, &err);
 	if (rc == 0) {
-		db_stmt *s = db_prepare_once(c,
-					     "SELECT data FROM resource_rows WHERE data LIKE '%enc1:%'"
-					     " UNION ALL SELECT data FROM fed_rows WHERE data LIKE "
-					     "'%enc1:%'"
-					     " UNION ALL SELECT form FROM cases WHERE form LIKE '%enc1:%'"
-					     " UNION ALL SELECT form FROM fed_cases WHERE form LIKE "
-					     "'%enc1:%'",
-					     &err);
+		db_stmt *s =
+		    db_prepare_once(c,
+				    "SELECT data FROM resource_rows WHERE data LIKE '%enc1:%'"
+				    " UNION ALL SELECT data FROM fed_rows WHERE data LIKE "
+				    "'%enc1:%'"
+				    " UNION ALL SELECT form FROM cases WHERE form LIKE '%enc1:%'"
+				    " UNION ALL SELECT form FROM fed_cases WHERE form LIKE "
+				    "'%enc1:%'",
+				    &err);
 		if (s == NULL)
 			rc = err.code;
 		while (s && (rc = db_step(s, &err)) == DB_ROW) {

@@ -320,7 +320,8 @@ tx_apply(db_conn *c, void *arg, struct zt_err *err)
 
 	j->applied = 0;
 	/* The grant's clear fields: their values are stored encrypted. */
-	db_stmt *q = db_prepare(c, "SELECT clear_fields FROM fed_share_requests WHERE id = ?1", err);
+	db_stmt *q =
+	    db_prepare(c, "SELECT clear_fields FROM fed_share_requests WHERE id = ?1", err);
 	if (q == NULL)
 		return err->code;
 	db_bind_int(q, 1, j->id);
@@ -674,10 +675,9 @@ xshare_rows_json(db_conn *c, const struct principal *by, int64_t id, int limit, 
 				     "a stored row failed its integrity check");
 			break;
 		}
-		json_array_append_new(
-		    items, json_pack("{s:s, s:I, s:o, s:o}", "key", key, "seq",
-				     (json_int_t)db_col_int(s, 1), "row", row, "received_at",
-				     xs_col_time(s, 3)));
+		json_array_append_new(items, json_pack("{s:s, s:I, s:o, s:o}", "key", key, "seq",
+						       (json_int_t)db_col_int(s, 1), "row", row,
+						       "received_at", xs_col_time(s, 3)));
 	}
 	db_reset(s);
 	if (rc < 0) {
