@@ -564,33 +564,46 @@ convert_v3(db_conn *c, int64_t *n, struct zt_err *err)
 	return rc;
 }
 
-/* Level 4: case forms (ID numbers and phones inside them). */
+/* Level 4: case forms (ID numbers and phones inside them), read in pages
+ * by id (a generated node holds many cases; most forms have nothing to
+ * seal). */
 static int
 convert_v4(db_conn *c, int64_t *n, struct zt_err *err)
 {
 	int rc = 0;
-	char sql[200];
+	char sel[200], upd[200];
 
 	for (size_t t = 0; rc == 0 && t < NJSON; t++) {
 		const struct col *x = &json_cols[t];
-		struct pairs ps = {0};
-		snprintf(sql, sizeof(sql), "SELECT %s, %s, NULL FROM %s WHERE %s IS NOT NULL",
-			 x->pk, x->col, x->table, x->col);
-		rc = collect(c, sql, 1, 0, 0, &ps, err);
-		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 WHERE %s = ?2", x->table, x->col,
+		int64_t after = 0;
+		snprintf(sel, sizeof(sel),
+			 "SELECT %s, %s, NULL FROM %s WHERE %s > ?1 AND %s IS NOT NULL ORDER BY %s"
+			 " LIMIT 2000",
+			 x->pk, x->col, x->table, x->pk, x->col, x->pk);
+		snprintf(upd, sizeof(upd), "UPDATE %s SET %s = ?1 WHERE %s = ?2", x->table, x->col,
 			 x->pk);
-		for (size_t i = 0; rc == 0 && i < ps.n; i++) {
-			json_t *v = json_loads(ps.p[i].a, JSON_DECODE_ANY, NULL);
-			int k = 0;
-			char *text = fieldenc_seal_json(v, &k);
-			if (k > 0) {
-				rc = exec_text2(c, sql, text, NULL, ps.p[i].id, 1, err);
-				(*n) += k;
+		for (;;) {
+			struct pairs ps = {0};
+			if ((rc = collect(c, sel, 1, after, 1, &ps, err)) < 0 || ps.n == 0) {
+				pairs_free(&ps);
+				break;
 			}
-			free(text);
-			json_decref(v);
+			for (size_t i = 0; rc == 0 && i < ps.n; i++) {
+				json_t *v = json_loads(ps.p[i].a, JSON_DECODE_ANY, NULL);
+				int k = 0;
+				char *text = fieldenc_seal_json(v, &k);
+				if (k > 0) {
+					rc = exec_text2(c, upd, text, NULL, ps.p[i].id, 1, err);
+					(*n) += k;
+				}
+				free(text);
+				json_decref(v);
+			}
+			after = ps.p[ps.n - 1].id;
+			pairs_free(&ps);
+			if (rc < 0)
+				break;
 		}
-		pairs_free(&ps);
 	}
 	return rc;
 }
