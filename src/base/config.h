@@ -11,23 +11,23 @@
 struct config {
 	char listen_host[64]; /* listen = 127.0.0.1:8080 */
 	int listen_port;
-	char data_dir[512];	/* data_dir = data */
-	char db[600];		/* db = <data_dir>/zhengtong.db */
+	char data_dir[512];	 /* data_dir = data */
+	char db[600];		 /* db = <data_dir>/zhengtong.db */
 	char data_key_file[600]; /* data_key_file = <data_dir>/data.key (field encryption keys) */
-	char calendar_dir[512]; /* calendar_dir = calendar (shipped files) */
-	char web_dir[512];	/* web_dir = web (static files) */
-	char access_log[512];	/* access_log = - (stderr) */
-	int threads;		/* threads = 16 (HTTP worker threads) */
-	size_t json_max;	/* json_max = 1048576 */
-	size_t upload_max;	/* upload_max = 20971520 */
-	int session_ttl;	/* session_ttl = 28800 seconds */
-	int sla_interval;	/* sla_interval = 60 seconds (0 = off) */
-	int accept_days;	/* accept_days = 5 working days to accept or ask 补正 */
-	int rectify_days;	/* rectify_days = 15 working days for a bad rating */
-	int login_max_failures; /* login_max_failures = 5 per login_window */
-	int login_window;	/* login_window = 900 seconds */
-	char log_level[16];	/* log_level = info */
-	int fed_interval_ms;	/* fed_interval_ms = 2000: federation sender and pollers */
+	char calendar_dir[512];	 /* calendar_dir = calendar (shipped files) */
+	char web_dir[512];	 /* web_dir = web (static files) */
+	char access_log[512];	 /* access_log = - (stderr) */
+	int threads;		 /* threads = 16 (HTTP worker threads) */
+	size_t json_max;	 /* json_max = 1048576 */
+	size_t upload_max;	 /* upload_max = 20971520 */
+	int session_ttl;	 /* session_ttl = 28800 seconds */
+	int sla_interval;	 /* sla_interval = 60 seconds (0 = off) */
+	int accept_days;	 /* accept_days = 5 working days to accept or ask 补正 */
+	int rectify_days;	 /* rectify_days = 15 working days for a bad rating */
+	int login_max_failures;	 /* login_max_failures = 5 per login_window */
+	int login_window;	 /* login_window = 900 seconds */
+	char log_level[16];	 /* log_level = info */
+	int fed_interval_ms;	 /* fed_interval_ms = 2000: federation sender and pollers */
 	int fed_registry_ttl; /* fed_registry_ttl = 86400 s: how long a signed registry is valid */
 	int fed_registry_refresh; /* fed_registry_refresh = 300 s between registry fetches */
 	int fed_retry_max;	  /* fed_retry_max = 300 s: longest back-off between deliveries */

@@ -11,7 +11,7 @@
 #include "db/db.h"
 #include "domain/principal.h"
 
-#define AUTH_TOKEN_LEN 47
+#define AUTH_TOKEN_LEN	   47
 #define AUTH_LOGIN_KEY_MAX 80 /* FIELDENC_IDX_LEN */
 
 /* A login as users.login stores it: an ID number (a citizen's login) as

@@ -104,8 +104,7 @@ setup(void **state)
 	snprintf(cfg.data_key_file, sizeof(cfg.data_key_file), "%s/data.key", tmpdir);
 	err_clear(&err);
 	if (db_open(cfg.db, &err) < 0 || db_migrate(0, &err) < 0 ||
-	    nodekey_load(tmpdir, &err) < 0 ||
-	    fieldenc_load(cfg.data_key_file, 1, &err) < 0 ||
+	    nodekey_load(tmpdir, &err) < 0 || fieldenc_load(cfg.data_key_file, 1, &err) < 0 ||
 	    db_write(job_register, NULL, &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
@@ -382,7 +381,8 @@ test_find_valid(void **state)
 				json_object_get(json_object_get(view, "data"), "fields"), "字号")),
 			    "小明便利店");
 	json_decref(view);
-	assert_int_equal(license_find_valid(c, type, hidx("110101199003077777"), found, &view, &err), 0);
+	assert_int_equal(
+	    license_find_valid(c, type, hidx("110101199003077777"), found, &view, &err), 0);
 	assert_null(view);
 
 	exec_sql("UPDATE licenses SET data = replace(data, '小明', '大明') WHERE serial = 2");
