@@ -875,6 +875,36 @@ tx_batch_rows(db_conn *c, void *arg, struct zt_err *err)
 }
 
 /* Re-encrypts every sealed value inside v under cur; counts in b. */
+static void rekey_json(json_t *v, struct batch *b, int *changed);
+
+/* Re-encrypts m when it is a sealed string, else descends into it. where
+ * names it in an error (an object member or an array index). */
+static void
+rekey_member(json_t *m, struct batch *b, int *changed, const char *where)
+{
+	if (!json_is_string(m) || !fieldenc_is_enc(json_string_value(m))) {
+		rekey_json(m, b, changed);
+		return;
+	}
+	int ch = 0;
+	struct zt_err e2;
+	err_clear(&e2);
+	char *nv = reencrypt(json_string_value(m), b->cur, &ch, &e2);
+	b->seen++;
+	if (nv == NULL) {
+		b->failed++;
+		fprintf(stderr, "keys rotate: %s.%s %lld %s: %s\n", b->json->table, b->json->col,
+			(long long)b->after_id, where, e2.msg);
+		return;
+	}
+	if (ch) {
+		json_string_set(m, nv);
+		b->changed++;
+		*changed = 1;
+	}
+	free(nv);
+}
+
 static void
 rekey_json(json_t *v, struct batch *b, int *changed)
 {
@@ -883,54 +913,13 @@ rekey_json(json_t *v, struct batch *b, int *changed)
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, k, m)
-		{
-			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
-				int ch = 0;
-				struct zt_err e2;
-				err_clear(&e2);
-				char *nv = reencrypt(json_string_value(m), b->cur, &ch, &e2);
-				b->seen++;
-				if (nv == NULL) {
-					b->failed++;
-					fprintf(stderr, "keys rotate: %s.%s %lld %s: %s\n",
-						b->json->table, b->json->col,
-						(long long)b->after_id, k, e2.msg);
-					continue;
-				}
-				if (ch) {
-					json_string_set(m, nv);
-					b->changed++;
-					*changed = 1;
-				}
-				free(nv);
-			} else
-				rekey_json(m, b, changed);
-		}
+		json_object_foreach(v, k, m) rekey_member(m, b, changed, k);
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, m)
 		{
-			if (json_is_string(m) && fieldenc_is_enc(json_string_value(m))) {
-				int ch = 0;
-				struct zt_err e2;
-				err_clear(&e2);
-				char *nv = reencrypt(json_string_value(m), b->cur, &ch, &e2);
-				b->seen++;
-				if (nv == NULL) {
-					b->failed++;
-					fprintf(stderr, "keys rotate: %s.%s %lld [%zu]: %s\n",
-						b->json->table, b->json->col,
-						(long long)b->after_id, i, e2.msg);
-					continue;
-				}
-				if (ch) {
-					json_string_set(m, nv);
-					b->changed++;
-					*changed = 1;
-				}
-				free(nv);
-			} else
-				rekey_json(m, b, changed);
+			char where[32];
+			snprintf(where, sizeof(where), "[%zu]", i);
+			rekey_member(m, b, changed, where);
 		}
 	}
 }
