@@ -64,14 +64,6 @@ fuzz: deps
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
 	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# Every libFuzzer harness of tests/fuzz/ (clang, ASan + UBSan) for
-# FUZZ_SECONDS each, two at a time; fails on any crash, leak or hang and
-# prints a summary. Kept crashing inputs are replayed by `make test` too.
-fuzz: deps
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZT_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
-	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
-
 bench: build
 	@bench/run
 

@@ -29,7 +29,7 @@ fed_req_verify(struct req *r, struct envelope *e)
 	int rc;
 
 	err_clear(&err);
-	if (MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0) {
+	if (req_query_each(r, NULL, NULL) > 0) {
 		req_field_error(r, "query", "not_allowed",
 				"a signed call carries its arguments in the body, not the query");
 		reply_if_invalid(r);

@@ -547,20 +547,20 @@ struct filters {
 	int n, too_many;
 };
 
-static enum MHD_Result
-take_filter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static int
+take_filter(void *cls, const char *key, const char *value)
 {
 	struct filters *fs = cls;
 
 	if (strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0 || strcmp(key, "lang") == 0)
-		return MHD_YES;
+		return 0;
 	if (fs->n == SHARE_MAX_FILTERS) {
 		fs->too_many = 1;
-		return MHD_NO;
+		return 1;
 	}
 	fs->f[fs->n].field = key;
-	fs->f[fs->n++].value = value ? value : "";
-	return MHD_YES;
+	fs->f[fs->n++].value = value;
+	return 0;
 }
 
 void
@@ -575,7 +575,7 @@ h_exchange_rows(struct req *r)
 	if (gid < 0)
 		return;
 	memset(&fs, 0, sizeof(fs));
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, take_filter, &fs);
+	req_query_each(r, take_filter, &fs);
 	q_int(r, "limit", 1, 100, 50, &limit);
 	const char *cursor = q_str(r, "cursor", 200);
 	if (fs.too_many)

@@ -107,24 +107,56 @@ reply_stream(struct req *r, int status, const char *ctype,
 	r->stream_cls = cls;
 }
 
+struct query_each {
+	int (*fn)(void *cls, const char *key, const char *value);
+	void *cls;
+	int n, stopped;
+};
+
+static enum MHD_Result
+on_query_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_each *qe = cls;
+
+	(void)kind;
+	qe->n++;
+	if (qe->fn && qe->fn(qe->cls, key ? key : "", value ? value : "") != 0) {
+		qe->stopped = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int
+req_query_each(struct req *r, int (*fn)(void *cls, const char *key, const char *value), void *cls)
+{
+	struct query_each qe = {fn, cls, 0, 0};
+
+	if (r->conn)
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_each, &qe);
+	else
+		for (const char *const *kv = r->test_query; kv && kv[0] && !qe.stopped; kv += 2)
+			on_query_each(&qe, MHD_GET_ARGUMENT_KIND, kv[0], kv[1]);
+	return qe.n;
+}
+
 struct query_all {
 	const char *key;
 	const char **out;
 	int max, n;
 };
 
-static enum MHD_Result
-on_query_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static int
+on_query_value(void *cls, const char *key, const char *value)
 {
 	struct query_all *qa = cls;
 
-	(void)kind;
-	if (key && strcmp(key, qa->key) == 0) {
+	if (strcmp(key, qa->key) == 0) {
 		if (qa->n < qa->max)
-			qa->out[qa->n] = value ? value : "";
+			qa->out[qa->n] = value;
 		qa->n++;
 	}
-	return MHD_YES;
+	return 0;
 }
 
 int
@@ -132,11 +164,7 @@ req_query_all(struct req *r, const char *key, const char **out, int max)
 {
 	struct query_all qa = {key, out, max, 0};
 
-	if (r->conn)
-		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, on_query_value, &qa);
-	else
-		for (const char *const *kv = r->test_query; kv && kv[0]; kv += 2)
-			on_query_value(&qa, MHD_GET_ARGUMENT_KIND, kv[0], kv[1]);
+	req_query_each(r, on_query_value, &qa);
 	return qa.n;
 }
 

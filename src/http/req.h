@@ -93,6 +93,11 @@ void reply_stream(struct req *r, int status, const char *ctype,
 /* Every value of query parameter key (repeated keys), up to max, in out;
  * returns how many there are (may exceed max). */
 int req_query_all(struct req *r, const char *key, const char **out, int max);
+/* Calls fn(cls, key, value) for each query argument in order (value "" when
+ * absent) until fn returns nonzero; returns how many were visited (fn NULL:
+ * counts them all). Reads the test seam without a connection. */
+int req_query_each(struct req *r, int (*fn)(void *cls, const char *key, const char *value),
+		   void *cls);
 /* problem+json without field errors. */
 void reply_problem(struct req *r, int status, const char *reason, const char *detail);
 /* Maps err->code to a status; names err->field in errors[] when set. */
