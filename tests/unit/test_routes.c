@@ -420,6 +420,7 @@ struct op {
 	char path[160];
 	char method[8];
 	char roles[256];
+	char scope[32];
 	int seen;
 };
 
@@ -449,7 +450,8 @@ read_openapi(void)
 }
 
 /* Collects the operations under "paths:": path keys at two spaces, methods
- * at four, "x-roles: [...]" at six. Returns the number found. */
+ * at four, "x-roles: [...]" and "x-scope: name" at six. Returns the number
+ * found. */
 static int
 parse_ops(char *text, struct op *ops, int cap)
 {
@@ -491,6 +493,10 @@ parse_ops(char *text, struct op *ops, int cap)
 			assert_int_equal(ops[n - 1].roles[0], '\0');
 			snprintf(ops[n - 1].roles, sizeof(ops[n - 1].roles), "%.*s",
 				 (int)(len - 17), line + 16);
+		}
+		if (strncmp(line, "      x-scope: ", 15) == 0 && n > 0) {
+			assert_int_equal(ops[n - 1].scope[0], '\0');
+			snprintf(ops[n - 1].scope, sizeof(ops[n - 1].scope), "%s", line + 15);
 		}
 	}
 	return n;
@@ -553,6 +559,12 @@ test_openapi_documents_every_route(void **state)
 		if (strcmp(ops[found].roles, want) != 0) {
 			print_error("%s %s: x-roles [%s], route allows [%s]\n", method,
 				    routes[i].pattern, ops[found].roles, want);
+			missing++;
+		}
+		const char *scope = route_scope_name(routes[i].scope);
+		if (scope == NULL || strcmp(ops[found].scope, scope) != 0) {
+			print_error("%s %s: x-scope '%s', route's scope '%s'\n", method,
+				    routes[i].pattern, ops[found].scope, scope ? scope : "?");
 			missing++;
 		}
 	}
