@@ -69,6 +69,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { agrees, expectedOf, mayCall, refusedFirst, routesFromBinary } from './lib/authz.mjs';
 import { startFederation, waitFor } from './lib/fed.mjs';
 import { idCheckChar, login, rawDatabase } from './lib/node.mjs';
 
@@ -418,6 +419,81 @@ describe('cross-node sharing and flow-back', () => {
 		assert.deepEqual(page2.json.items.map((x) => x.key), order.slice(1));
 		const other = await gy.as('gy.rs.clerk', 'GET', `/api/v1/fed/subscriptions/${subId}/rows`);
 		assert.equal(other.status, 403);
+	});
+
+	it("holds every cross-node object to its route's declared policy", async () => {
+		/* authz-matrix.test.mjs can only check the `who` of these routes (one
+		 * node cannot create their objects); here every caller of the node
+		 * holding each object, against the policy from `zhengtong routes`. */
+		const routes = routesFromBinary();
+		const route = (name) => routes.find((x) => x.name === name) ?? assert.fail(`no route ${name}`);
+		const principals = async (node) => {
+			const p = node.prefix;
+			const P = [{ name: 'anonymous', kind: 'anonymous', token: null }];
+			const add = async (login, kinds, dept) => P.push({ name: `${p}.${login}`, kind: kinds[0], kinds, dept, token: await node.token(`${p}.${login}`) });
+			P.push({ name: 'demo citizen', kind: 'citizen', token: await login(node.url, idNo(node.region, '19900307', 123)) });
+			await add('admin', ['sysadmin'], 'zw');
+			await add('supervisor', ['supervisor'], 'zw');
+			await add('rs.clerk', ['clerk'], 'rs');
+			await add('rs.reviewer', ['reviewer'], 'rs');
+			await add('rs.admin', ['dept_admin'], 'rs');
+			await add('rs.data', ['data_officer'], 'rs');
+			await add('ga.clerk', ['clerk', 'reviewer'], 'ga');
+			await add('ga.admin', ['dept_admin'], 'ga');
+			await add('ga.data', ['data_officer'], 'ga');
+			await add('scjg.clerk', ['clerk', 'reviewer'], 'scjg');
+			await add('scjg.admin', ['dept_admin'], 'scjg');
+			for (const d of ['rs', 'ga']) {
+				const k = await node.as(`${p}.${d}.data`, 'POST', '/api/v1/api-keys', { json: { name: `policy ${d}` } });
+				assert.equal(k.status, 201, k.text);
+				P.push({ name: `system of ${p}.${d}`, kind: 'system', dept: d, token: k.json.key });
+			}
+			return P;
+		};
+		/* [node, route, path params, body, the object's department, list
+		 * route that must not show it to whoever the object's route refuses,
+		 * how to find it there] */
+		const reason = { reason: '授权检查' };
+		const cells = [
+			[gd, 'fed_share.requests.get', reqId, null, 'rs', 'fed_share.requests.list', reqId],
+			[gy, 'fed_share.subscriptions.get', subId, null, 'ga', 'fed_share.subscriptions.list', subId],
+			[gy, 'fed_share.subscriptions.rows', subId, null, 'ga'],
+			/* inId was revoked above: an allowed caller gets 409, nothing changes */
+			[gz, 'fed_share.incoming.get', inId, null, 'ga', 'fed_share.incoming.list', inId],
+			[gz, 'fed_share.incoming.approve', inId, {}, 'ga'],
+			[gz, 'fed_share.incoming.refuse', inId, reason, 'ga'],
+			[gz, 'fed_share.incoming.revoke', inId, reason, 'ga'],
+		];
+		const failures = [];
+		let n = 0;
+		const people = new Map();
+		for (const [node, name, id, body, dept, listName, listId] of cells) {
+			if (!people.has(node)) people.set(node, await principals(node));
+			const rt = route(name);
+			assert.ok(rt.path.endsWith('{id}') || rt.path.includes('{id}/'), rt.path);
+			const path = rt.path.replace('{id}', String(id));
+			for (const p of refusedFirst(rt, people.get(node), dept)) {
+				const want = expectedOf(rt, p, dept);
+				const r = await node.call(rt.method, path, { token: p.token, json: body ?? undefined });
+				n++;
+				if (!agrees(rt, p, want, r, true))
+					failures.push(`${node.prefix} ${rt.method} ${path} (${name}, ${rt.scope}) as ${p.name}: want ${want}, got ${r.status} ${r.text.slice(0, 120)}`);
+			}
+			if (listName) {
+				const lr = route(listName);
+				for (const p of people.get(node)) {
+					if (expectedOf(rt, p, dept) === 'allow' || !mayCall(lr, p)) continue;
+					const r = await node.call(lr.method, lr.path, { token: p.token });
+					n++;
+					if (r.status !== 200 || r.json.items.some((x) => x.id === listId))
+						failures.push(`${node.prefix} ${lr.path} as ${p.name}: ${r.status}, shows ${name} ${listId}`);
+				}
+			}
+		}
+		assert.deepEqual(failures, [], `${failures.length} of ${n} cells wrong`);
+		/* the refused and allowed calls changed nothing */
+		assert.equal((await gz.as('gz.ga.data', 'GET', `/api/v1/fed/share/incoming/${inId}`)).json.status, 'revoked');
+		assert.equal((await gy.as('gy.ga.data', 'GET', `/api/v1/fed/subscriptions/${subId}`)).json.state, 'granted');
 	});
 
 	it('keeps received rows readable across key rotations at the subscriber', async () => {
