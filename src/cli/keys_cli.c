@@ -8,8 +8,8 @@
  *               (re-keyed through the values known elsewhere);
  *   resource_rows - subject and personal keys (indexes), personal and
  *               sensitive values inside data (encrypted);
- *   json_cols - free-form JSON (case forms) with ID numbers and phones
- *               sealed wherever they sit (crypto/fieldenc.h);
+ *   json_cols - free-form JSON (case forms) with every string and number
+ *               value sealed wherever it sits (crypto/fieldenc.h);
  *   fed_rows  - rows received by subscriptions: the values of the grant's
  *               clear fields inside data (encrypted), a key given in clear
  *               that is one of them (index; fed/xshare.h). */
@@ -76,7 +76,7 @@ static const struct col query_cols[] = {
 /* node_meta fieldenc.converted: the last conversion level done (see
  * tx_convert; absent = none). */
 #define META_CONVERTED "fieldenc.converted"
-#define CONVERT_LEVEL  4
+#define CONVERT_LEVEL  5
 
 /* ---- small helpers ---- */
 
@@ -564,11 +564,11 @@ convert_v3(db_conn *c, int64_t *n, struct zt_err *err)
 	return rc;
 }
 
-/* Level 4: case forms (ID numbers and phones inside them), read in pages
- * by id (a generated node holds many cases; most forms have nothing to
- * seal). */
+/* Levels 4 and 5: case forms, read in pages by id (a generated node holds
+ * many cases). Level 4 sealed the ID numbers and phones inside them; level
+ * 5 seals every other string and number value as well. */
 static int
-convert_v4(db_conn *c, int64_t *n, struct zt_err *err)
+convert_forms(db_conn *c, int64_t *n, struct zt_err *err)
 {
 	int rc = 0;
 	char sel[200], upd[200];
@@ -630,7 +630,7 @@ tx_convert(db_conn *c, void *arg, struct zt_err *err)
 		return rc;
 	if (j->from < 3 && (rc = convert_v3(c, &j->n, err)) < 0)
 		return rc;
-	if (j->from < 4 && (rc = convert_v4(c, &j->n, err)) < 0)
+	if (j->from < 5 && (rc = convert_forms(c, &j->n, err)) < 0)
 		return rc;
 	snprintf(lvl, sizeof(lvl), "%d", CONVERT_LEVEL);
 	return meta_put(c, META_CONVERTED, lvl, err);

@@ -849,30 +849,14 @@ fieldenc_scrub(const char *text)
 
 /* ---- free-form JSON ---- */
 
-int
-fieldenc_is_personal_value(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return (n == IDENT_ID_LEN && ident_check_id_number(s, 99991231, NULL) == 0) ||
-	       (n == 11 && ident_check_phone(s, NULL) == 0);
-}
-
-/* Whether a JSON value is personal: such a string, or an integer whose
- * digits are a mobile number. */
+/* Whether a form's value is sealed: every string (not sealed already) and
+ * every number; true, false and null say nothing. */
 static int
-personal_json(json_t *v)
+sealable(json_t *v)
 {
-	char t[24];
-
 	if (json_is_string(v))
-		return !fieldenc_is_enc(json_string_value(v)) &&
-		       fieldenc_is_personal_value(json_string_value(v));
-	if (json_is_integer(v) && json_integer_value(v) > 0) {
-		snprintf(t, sizeof(t), "%lld", (long long)json_integer_value(v));
-		return fieldenc_is_personal_value(t);
-	}
-	return 0;
+		return !fieldenc_is_enc(json_string_value(v));
+	return json_is_number(v);
 }
 
 static json_t *
@@ -897,7 +881,7 @@ seal_in(json_t *v, int *n)
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, m)
 		{
-			if (personal_json(m)) {
+			if (sealable(m)) {
 				json_object_set_new(v, k, sealed(m));
 				(*n)++;
 			} else
@@ -906,7 +890,7 @@ seal_in(json_t *v, int *n)
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, m)
 		{
-			if (personal_json(m)) {
+			if (sealable(m)) {
 				json_array_set_new(v, i, sealed(m));
 				(*n)++;
 			} else

@@ -104,17 +104,15 @@ char *fieldenc_scrub(const char *text);
 
 /* ---- free-form JSON (case forms) ----
  *
- * A form's members are whatever the item asks for; what is known to be
- * personal in it is a value that is an ID number or a mobile number.
- * Those values, wherever they sit (nested objects and arrays included),
- * are sealed as "enc1:" strings of their JSON text, so a number stays a
- * number when opened. */
+ * A form's members are whatever the item asks for, and all of it is the
+ * applicant's: ID numbers and phones, but also names, addresses, landlines,
+ * incomes, which nothing can tell apart from harmless text. So every string
+ * and number value, wherever it sits (nested objects and arrays included),
+ * is sealed as an "enc1:" string of its JSON text (a number stays a number
+ * when opened); member names, true, false and null stay as they are. */
 
-/* 1 when a string is a valid resident ID number (GB 11643, any birth date
- * up to 9999) or a mainland mobile number (base/ident.h). */
-int fieldenc_is_personal_value(const char *s);
-/* The compact JSON text of v (NULL gives NULL) with every personal value
- * sealed; v itself is not changed. Caller frees. Values already sealed
+/* The compact JSON text of v (NULL gives NULL) with every string and
+ * number value sealed; v itself is not changed. Caller frees. Values already sealed
  * stay as they are. *nsealed (may be NULL) gets how many were sealed. */
 char *fieldenc_seal_json(json_t *v, int *nsealed);
 /* Opens in place every "enc1:" string inside v (objects and arrays). 0,

@@ -419,7 +419,7 @@ license_issue_for_case(db_conn *c, int64_t case_id, int64_t actor, char identifi
 				    : err_set(err, ZT_ENOTFOUND, "", "not_found", "no such case");
 	}
 	snprintf(type, sizeof(type), "%s", db_col_text(s, 0));
-	form = fieldenc_load_json(db_col_text(s, 4), NULL); /* ID numbers, phones sealed */
+	form = fieldenc_load_json(db_col_text(s, 4), NULL); /* sealed at rest */
 	fields = json_loads(db_col_isnull(s, 6) ? "[]" : db_col_text(s, 6), 0, NULL);
 	data = json_pack("{s:s, s:s, s:s, s:{}}", "case_no",
 			 db_col_isnull(s, 3) ? "" : db_col_text(s, 3), "item_code",

@@ -537,7 +537,7 @@ tx_create(db_conn *c, void *arg, struct zt_err *err)
 	}
 
 	const char *state = proxy ? "received" : "forwarded";
-	char *form = fieldenc_seal_json(in->form, NULL); /* ID numbers, phones sealed */
+	char *form = fieldenc_seal_json(in->form, NULL); /* sealed at rest */
 	json_t *mj = materials_json(j->m, in->nmaterials, 1);
 	char *mats = json_dumps(mj, JSON_COMPACT);
 	json_decref(mj);

@@ -9,10 +9,12 @@
  *      shared data (once-only: exempted 1, source share); mz.clerk reads
  *      their row and the demo citizen 张伟's through the demo grant; an
  *      anonymous complaint leaves a contact name and phone.
- *      The case form carries a contact phone (as a string and as a number)
- *      and a family member's ID number inside a list.
+ *      The case form carries a contact phone (as a string and as a number),
+ *      a family member's ID number and relation inside a list, a family
+ *      size and an address: every one of its values is stored sealed.
  *   2. The raw database holds none of the ID numbers and phones used (the
- *      new citizen's, the demo's, the complaint's, the form's): SQLite, the bytes of the
+ *      new citizen's, the demo's, the complaint's, the form's) nor the
+ *      form's address: SQLite, the bytes of the
  *      database file and its -wal; PostgreSQL, every row of every table as
  *      text. `keys status` counts encrypted values and indexes, 0 clear.
  *   3. Lookups still work: login by ID number (the lower-case x form too for
@@ -50,9 +52,11 @@
  *      the payload is enc1: and opens to the same text; the row's id_no and
  *      name are enc1:, region_code stays, its key is the ID number's blind
  *      index and the row opens to the original; a case form in clear (an
- *      ID number inside a list, a phone) has those two values enc1: and the
- *      rest as it was, and the case page shows the original form; the mark
- *      is 4; a second restart changes nothing.
+ *      ID number inside a list, a phone, a purpose, a yes/no) has every
+ *      string and number enc1: (true stays true), and the case page shows
+ *      the original form; the mark is 5; a second restart changes nothing.
+ *      The same from the mark of level 4 (ID numbers and phones sealed, the
+ *      other values in clear): the rest is sealed too.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -74,8 +78,8 @@ const COMPLAINT_PHONE = '13655550072';
 const FORM_PHONE = '13555550074';
 const FORM_PHONE_NUM = 13455550075;
 const SPOUSE = idNumber('19890909', 76);
-const FORM = { 家庭人口: 3, 联系电话: FORM_PHONE, 备用电话: FORM_PHONE_NUM, 家庭成员: [{ 关系: '配偶', 身份证号: SPOUSE }] };
-const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, FORM_PHONE, String(FORM_PHONE_NUM), SPOUSE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111'];
+const FORM = { 家庭人口: 3, 联系电话: FORM_PHONE, 备用电话: FORM_PHONE_NUM, 家庭成员: [{ 关系: '配偶', 身份证号: SPOUSE }], 住址: '南明区花果园社区 7 栋 1203 室' };
+const SECRETS = [IDN, PHONE, COMPLAINT_PHONE, FORM_PHONE, String(FORM_PHONE_NUM), SPOUSE, ZHANG, LI, '13800005678', '13900001234', '13600009876', '13700001111', FORM.住址];
 const MZ_ITEM = '520102-MZ-GF-001';
 const RS_RES = '520102-RS-001';
 
@@ -118,9 +122,8 @@ describe('encryption at rest', () => {
 		/* the form is stored sealed and shown as submitted */
 		const [stored] = node.sql(`SELECT form FROM cases WHERE id = ${r.json.id}`);
 		const f = JSON.parse(stored.form);
-		assert.equal(f.家庭人口, 3);
-		for (const v of [f.联系电话, f.备用电话, f.家庭成员[0].身份证号]) assert.match(v, /^enc1:\d+:/);
-		assert.equal(f.家庭成员[0].关系, '配偶');
+		for (const v of [f.家庭人口, f.联系电话, f.备用电话, f.家庭成员[0].身份证号, f.家庭成员[0].关系, f.住址]) assert.match(v, /^enc1:\d+:/);
+		assert.ok(!stored.form.includes(FORM.住址) && !stored.form.includes('配偶'), stored.form);
 		const got = await call('GET', `/api/v1/cases/${r.json.id}`, token);
 		assert.equal(got.status, 200, got.text);
 		assert.deepEqual(got.json.form, FORM);
@@ -378,7 +381,7 @@ describe('encryption at rest across nodes', () => {
 		const sub = gd.count('SELECT max(id) FROM fed_share_requests');
 		const oldRow = JSON.stringify({ id_no: FED_IDN, name: '回流旧行', region_code: '520102' });
 		gd.sql(`INSERT INTO fed_rows (request_id, key, seq, data, received_at) VALUES (${sub}, '${FED_IDN}', 1, '${oldRow}', 0)`);
-		const oldForm = { purpose: '旧表单', 成员: [{ 身份证号: FED_IDN }], 电话: FED_PHONE };
+		const oldForm = { purpose: '旧表单', 成员: [{ 身份证号: FED_IDN }], 电话: FED_PHONE, 同意: true };
 		const [fc] = gd.sql("SELECT id FROM fed_cases ORDER BY id LIMIT 1");
 		gd.sql(`UPDATE fed_cases SET form = '${JSON.stringify(oldForm)}' WHERE id = ${fc.id}`);
 		gd.sql("UPDATE node_meta SET value = '1' WHERE key = 'fieldenc.converted'");
@@ -398,11 +401,21 @@ describe('encryption at rest across nodes', () => {
 		const sf = JSON.parse(gd.sql(`SELECT form FROM fed_cases WHERE id = ${fc.id}`)[0].form);
 		assert.match(sf.成员[0].身份证号, /^enc1:/);
 		assert.match(sf.电话, /^enc1:/);
-		assert.equal(sf.purpose, '旧表单');
+		assert.match(sf.purpose, /^enc1:/);
+		assert.equal(sf.同意, true);
 		assert.deepEqual((await gd.as(FED_IDN, 'GET', `/api/v1/fed/cases/${fc.id}`)).json.form, oldForm);
-		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '4');
+		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '5');
 		await gd.restart();
 		assert.equal(gd.sql("SELECT payload FROM fed_outbox WHERE message_id = 'old-clear-1'")[0].payload, row.payload);
 		assert.deepEqual(gd.sql(`SELECT key, data FROM fed_rows WHERE request_id = ${sub}`), [fr]);
+		/* from level 4: the values that were not ID numbers or phones */
+		const l4 = { purpose: '四级表单', 份数: 2, 地址: '天河区体育西路 1 号' };
+		gd.sql(`UPDATE fed_cases SET form = '${JSON.stringify(l4)}' WHERE id = ${fc.id}`);
+		gd.sql("UPDATE node_meta SET value = '4' WHERE key = 'fieldenc.converted'");
+		await gd.restart();
+		const f4 = JSON.parse(gd.sql(`SELECT form FROM fed_cases WHERE id = ${fc.id}`)[0].form);
+		for (const k of Object.keys(l4)) assert.match(f4[k], /^enc1:/, k);
+		assert.deepEqual((await gd.as(FED_IDN, 'GET', `/api/v1/fed/cases/${fc.id}`)).json.form, l4);
+		assert.equal(gd.sql("SELECT value FROM node_meta WHERE key = 'fieldenc.converted'")[0].value, '5');
 	});
 });

@@ -25,9 +25,9 @@
  *   key (another keyring gives another index for the same value).
  * - fieldenc_scrub masks ID numbers and mobile numbers in free text and
  *   leaves other digit runs alone.
- * - Forms: fieldenc_seal_json seals exactly the ID numbers and mobile
- *   numbers (strings, an integer phone) at any depth, leaves a bad-checksum
- *   ID, an 11-digit non-mobile, other text and the input untouched, is
+ * - Forms: fieldenc_seal_json seals every string and number value at any
+ *   depth (ID numbers, phones, names, addresses, landlines, decimals),
+ *   leaves true/false/null, member names and the input untouched, is
  *   idempotent (0 sealed the second time), and fieldenc_load_json gives the
  *   original back (types kept); a tampered sealed value fails "bad_mac". */
 #include <setjmp.h>
@@ -326,20 +326,27 @@ test_forms(void **state)
 {
 	(void)state;
 	const char *in = "{\"a\":\"520102199003071236\",\"b\":[1,{\"p\":\"13800005678\"}],"
-			 "\"n\":13900001234,\"bad\":\"520102199003071235\",\"x\":\"23800005678\","
-			 "\"t\":\"文字\",\"k\":12345}";
+			 "\"n\":13900001234,\"name\":\"李秀英\",\"addr\":\"贵阳市南明区花果园\","
+			 "\"tel\":\"0851-85551234\",\"k\":12.5,\"ok\":true,\"no\":false,\"z\":null,"
+			 "\"e\":{}}";
 	json_t *v = json_loads(in, 0, NULL);
 	int n = -1;
 	char *sealed = fieldenc_seal_json(v, &n);
-	assert_int_equal(n, 3);
+	/* every string and number, nested ones too; not true/false/null */
+	assert_int_equal(n, 8);
 	json_t *sv = json_loads(sealed, 0, NULL);
-	assert_true(fieldenc_is_enc(json_string_value(json_object_get(sv, "a"))));
-	assert_true(fieldenc_is_enc(
-	    json_string_value(json_object_get(json_array_get(json_object_get(sv, "b"), 1), "p"))));
-	assert_true(fieldenc_is_enc(json_string_value(json_object_get(sv, "n"))));
-	assert_string_equal(json_string_value(json_object_get(sv, "bad")), "520102199003071235");
-	assert_string_equal(json_string_value(json_object_get(sv, "x")), "23800005678");
-	assert_int_equal(json_integer_value(json_object_get(sv, "k")), 12345);
+	const char *keys[] = {"a", "n", "name", "addr", "tel", "k"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		assert_true(fieldenc_is_enc(json_string_value(json_object_get(sv, keys[i]))));
+	json_t *b = json_object_get(sv, "b");
+	assert_true(fieldenc_is_enc(json_string_value(json_array_get(b, 0))));
+	assert_true(fieldenc_is_enc(json_string_value(json_object_get(json_array_get(b, 1), "p"))));
+	assert_true(json_is_true(json_object_get(sv, "ok")));
+	assert_true(json_is_false(json_object_get(sv, "no")));
+	assert_true(json_is_null(json_object_get(sv, "z")));
+	assert_int_equal(json_object_size(json_object_get(sv, "e")), 0);
+	assert_null(strstr(sealed, "李秀英"));
+	assert_null(strstr(sealed, "0851"));
 	assert_null(strstr(sealed, "520102199003071236"));
 	assert_null(strstr(sealed, "13800005678"));
 	/* the input is untouched; sealing again seals nothing */
