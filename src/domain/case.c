@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/page.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/config.h"
 #include "base/xmalloc.h"
 #include "crypto/fieldenc.h"
@@ -1189,12 +1190,7 @@ case_record_visit(const struct principal *by, int64_t case_id, const char *purpo
 static json_t *
 time_or_null(db_stmt *s, int col)
 {
-	char t[32];
-
-	if (db_col_isnull(s, col))
-		return json_null();
-	time_format(db_col_int(s, col), t);
-	return json_string(t);
+	return time_json_or_null(db_col_int(s, col), db_col_isnull(s, col));
 }
 
 static json_t *

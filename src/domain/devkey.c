@@ -3,6 +3,7 @@
 #include "domain/audit.h"
 #include "domain/share.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/page.h"
@@ -22,12 +23,7 @@ static json_t *key_json(db_stmt *s);
 static json_t *
 time_or_null(db_stmt *s, int col)
 {
-	char t[32];
-
-	if (db_col_isnull(s, col))
-		return json_null();
-	time_format(db_col_int(s, col), t);
-	return json_string(t);
+	return time_json_or_null(db_col_int(s, col), db_col_isnull(s, col));
 }
 
 /* A row of KEY_COLS as the owner sees it. */

@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/org.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/log.h"
 #include "base/buf.h"
 #include "base/page.h"
@@ -37,15 +38,6 @@ struct pub_job {
 	const char *reason; /* withdraw */
 	int64_t version;
 };
-
-static json_t *
-time_json(int64_t t)
-{
-	char s[32];
-
-	time_format(t, s);
-	return json_string(s);
-}
 
 static json_t *
 json_or(const char *text, json_t *dflt)

@@ -4,6 +4,7 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/ident.h"
 #include "base/page.h"
 #include "base/xmalloc.h"
@@ -42,15 +43,6 @@ field_name_ok(const char *s)
 	if (n < 1 || n > 40 || s[0] < 'a' || s[0] > 'z')
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
-static json_t *
-time_json(int64_t t)
-{
-	char s[32];
-
-	time_format(t, s);
-	return json_string(s);
 }
 
 /* ---- fields ---- */

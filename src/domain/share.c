@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/ident.h"
 #include "base/mask.h"
 #include "base/page.h"
@@ -22,18 +23,8 @@
 
 #define SUPERVISION_DAYS 5
 
-static json_t *time_json(int64_t t);
 static json_t *text_or_null(db_stmt *s, int col);
 static json_t *array_text(const char *text);
-
-static json_t *
-time_json(int64_t t)
-{
-	char s[32];
-
-	time_format(t, s);
-	return json_string(s);
-}
 
 static json_t *
 text_or_null(db_stmt *s, int col)

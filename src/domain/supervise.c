@@ -5,6 +5,7 @@
 #include "domain/workcal.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/xmalloc.h"
 #include "crypto/fieldenc.h"
 
@@ -298,12 +299,7 @@ text_or_null(db_stmt *s, int col)
 static json_t *
 time_or_null(db_stmt *s, int col)
 {
-	char t[32];
-
-	if (db_col_isnull(s, col))
-		return json_null();
-	time_format(db_col_int(s, col), t);
-	return json_string(t);
+	return time_json_or_null(db_col_int(s, col), db_col_isnull(s, col));
 }
 
 /* One row of LIST_COLS as the item the supervisor sees. */

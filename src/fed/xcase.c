@@ -7,6 +7,7 @@
 
 #include "base/calendar.h"
 #include "base/clock.h"
+#include "base/jtime.h"
 #include "base/ident.h"
 #include "base/log.h"
 #include "base/page.h"
@@ -81,15 +82,11 @@ refusable(int rc)
 	       rc == ZT_EFORBIDDEN;
 }
 
+/* A time, or null when 0 (not yet). */
 static json_t *
-time_json(int64_t t)
+when_json(int64_t t)
 {
-	char s[32];
-
-	if (t == 0)
-		return json_null();
-	time_format(t, s);
-	return json_string(s);
+	return time_json_or_null(t, t == 0);
 }
 
 /* ---- the receiving node: fed cases ---- */
@@ -969,9 +966,9 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 	    "phone", phone ? phone : "", "form", form ? form : json_object(), "materials",
 	    mats ? mats : json_array(), "home_case_no",
 	    db_col_isnull(s, 14) ? json_null() : json_string(db_col_text(s, 14)), "home_due_at",
-	    time_json(db_col_int(s, 15)), "missing", missing ? missing : json_null(), "review",
-	    review ? review : json_null(), "created_at", time_json(db_col_int(s, 18)), "updated_at",
-	    time_json(db_col_int(s, 19)));
+	    when_json(db_col_int(s, 15)), "missing", missing ? missing : json_null(), "review",
+	    review ? review : json_null(), "created_at", when_json(db_col_int(s, 18)), "updated_at",
+	    when_json(db_col_int(s, 19)));
 	db_reset(s);
 	free(idno);
 	free(phone);
@@ -1024,7 +1021,7 @@ xcase_get_json(db_conn *c, const struct principal *by, int64_t id, struct zt_err
 		while (db_step(s, err) == DB_ROW) {
 			json_t *e =
 			    json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "at",
-				      time_json(db_col_int(s, 0)), "source", db_col_text(s, 1),
+				      when_json(db_col_int(s, 0)), "source", db_col_text(s, 1),
 				      "source_name", db_col_text(s, 2), "source_name_en",
 				      db_col_text(s, 3), "actor", db_col_text(s, 4), "role",
 				      db_col_text(s, 5), "action", db_col_text(s, 6), "to",
@@ -1111,7 +1108,7 @@ xcase_list_json(db_conn *c, const struct principal *by, const struct xcase_query
 		    db_col_text(s, 9), "name_en", db_col_text(s, 10), "home_case_no",
 		    db_col_isnull(s, 11) ? json_null() : json_string(db_col_text(s, 11)),
 		    "applicant_name", db_col_text(s, 12), "created_at",
-		    time_json(db_col_int(s, 13)), "updated_at", time_json(db_col_int(s, 14)));
+		    when_json(db_col_int(s, 13)), "updated_at", when_json(db_col_int(s, 14)));
 		if (!db_col_isnull(s, 15)) {
 			const char *ls = db_col_text(s, 16);
 			json_object_set_new(
@@ -1542,7 +1539,7 @@ xcase_case_event(db_conn *c, int64_t case_id, int64_t event_id, struct zt_err *e
 	snprintf(origin, sizeof(origin), "%s", db_col_text(s, 0));
 	json_t *p = json_pack("{s:s, s:s?, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}}", "ref",
 			      db_col_text(s, 1), "case_no", db_col_text(s, 2), "state",
-			      db_col_text(s, 3), "due_at", time_json(db_col_int(s, 4)), "item",
+			      db_col_text(s, 3), "due_at", when_json(db_col_int(s, 4)), "item",
 			      "code", db_col_text(s, 5), "name", db_col_text(s, 6), "department",
 			      "name", db_col_text(s, 7), "name_en", db_col_text(s, 8));
 	db_reset(s);
@@ -1559,7 +1556,7 @@ xcase_case_event(db_conn *c, int64_t case_id, int64_t event_id, struct zt_err *e
 	if ((rc = db_step(s, err)) == DB_ROW) {
 		json_t *data = db_col_isnull(s, 7) ? NULL : json_loads(db_col_text(s, 7), 0, NULL);
 		json_object_set_new(p, "event_id", json_integer(event_id));
-		json_object_set_new(p, "at", time_json(db_col_int(s, 0)));
+		json_object_set_new(p, "at", when_json(db_col_int(s, 0)));
 		json_object_set_new(p, "actor", json_string(db_col_text(s, 1)));
 		json_object_set_new(p, "role", json_string(db_col_text(s, 2)));
 		json_object_set_new(p, "action", json_string(db_col_text(s, 3)));
