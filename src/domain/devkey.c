@@ -180,36 +180,10 @@ struct revoke_job {
 static int
 tx_revoke(db_conn *c, void *arg, struct zt_err *err)
 {
+	static const struct key_table dev_keys = {"dev_api_keys", "user_id", "dev_key"};
 	struct revoke_job *j = arg;
-	char obj[40];
-	int rc;
 
-	db_stmt *s =
-	    db_prepare(c, "SELECT user_id, revoked_at FROM dev_api_keys WHERE id = ?1", err);
-	if (s == NULL)
-		return err->code;
-	db_bind_int(s, 1, j->id);
-	rc = db_step(s, err);
-	int64_t owner = rc == DB_ROW ? db_col_int(s, 0) : 0;
-	int revoked = rc == DB_ROW && !db_col_isnull(s, 1);
-	db_reset(s);
-	if (rc < 0)
-		return rc;
-	/* Another person's key answers as if it did not exist. */
-	if (rc != DB_ROW || owner != j->by->user_id)
-		return err_set(err, ZT_ENOTFOUND, "", "not_found", "no such API key");
-	if (revoked)
-		return err_set(err, ZT_ECONFLICT, "", "already_revoked",
-			       "the key is already revoked");
-	s = db_prepare(c, "UPDATE dev_api_keys SET revoked_at = ?1 WHERE id = ?2", err);
-	if (s == NULL)
-		return err->code;
-	db_bind_int(s, 1, clock_now());
-	db_bind_int(s, 2, j->id);
-	if ((rc = db_step(s, err)) < 0)
-		return rc;
-	snprintf(obj, sizeof(obj), "dev_key:%lld", (long long)j->id);
-	return audit_append(c, j->by->user_id, "dev_key.revoke", obj, NULL, err);
+	return share_key_row_revoke(c, &dev_keys, j->by->user_id, j->id, j->by->user_id, err);
 }
 
 int

@@ -1088,37 +1088,51 @@ struct revoke_job {
 	const char *reason;
 };
 
-static int
-tx_key_revoke(db_conn *c, void *arg, struct zt_err *err)
+int
+share_key_row_revoke(db_conn *c, const struct key_table *t, int64_t owner, int64_t id,
+		     int64_t by_user, struct zt_err *err)
 {
-	struct revoke_job *j = arg;
-	char obj[40];
+	char sql[160], obj[48], action[48];
 	int rc;
 
-	db_stmt *s = db_prepare(c, "SELECT dept_id, revoked_at FROM api_keys WHERE id = ?1", err);
+	snprintf(sql, sizeof(sql), "SELECT %s, revoked_at FROM %s WHERE id = ?1", t->owner_col,
+		 t->table);
+	db_stmt *s = db_prepare_dyn(c, sql, err);
 	if (s == NULL)
 		return err->code;
-	db_bind_int(s, 1, j->id);
+	db_bind_int(s, 1, id);
 	rc = db_step(s, err);
-	int64_t dept = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	int64_t holder = rc == DB_ROW ? db_col_int(s, 0) : 0;
 	int revoked = rc == DB_ROW && !db_col_isnull(s, 1);
 	db_reset(s);
 	if (rc < 0)
 		return rc;
-	if (rc != DB_ROW || dept != j->by->dept_id)
+	/* Another owner's key answers as if it did not exist. */
+	if (rc != DB_ROW || holder != owner)
 		return err_set(err, ZT_ENOTFOUND, "", "not_found", "no such API key");
 	if (revoked)
 		return err_set(err, ZT_ECONFLICT, "", "already_revoked",
 			       "the key is already revoked");
-	s = db_prepare(c, "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2", err);
+	snprintf(sql, sizeof(sql), "UPDATE %s SET revoked_at = ?1 WHERE id = ?2", t->table);
+	s = db_prepare_dyn(c, sql, err);
 	if (s == NULL)
 		return err->code;
 	db_bind_int(s, 1, clock_now());
-	db_bind_int(s, 2, j->id);
+	db_bind_int(s, 2, id);
 	if ((rc = db_step(s, err)) < 0)
 		return rc;
-	snprintf(obj, sizeof(obj), "api_key:%lld", (long long)j->id);
-	return audit_append(c, j->by->user_id, "api_key.revoke", obj, NULL, err);
+	snprintf(obj, sizeof(obj), "%s:%lld", t->kind, (long long)id);
+	snprintf(action, sizeof(action), "%s.revoke", t->kind);
+	return audit_append(c, by_user, action, obj, NULL, err);
+}
+
+static int
+tx_key_revoke(db_conn *c, void *arg, struct zt_err *err)
+{
+	static const struct key_table dept_keys = {"api_keys", "dept_id", "api_key"};
+	struct revoke_job *j = arg;
+
+	return share_key_row_revoke(c, &dept_keys, j->by->dept_id, j->id, j->by->user_id, err);
 }
 
 int

@@ -55,6 +55,17 @@ int share_key_create(const struct principal *by, const char *name, int64_t *id,
 json_t *share_key_list_json(db_conn *c, const struct principal *by, int limit, const char *cursor,
 			    struct zt_err *err);
 int share_key_revoke(const struct principal *by, int64_t id, struct zt_err *err);
+/* A table of keys (department keys api_keys, developer keys dev_api_keys):
+ * its name, the column naming a key's owner, and the kind audited
+ * ("<kind>.revoke" on "<kind>:<id>"). */
+struct key_table {
+	const char *table, *owner_col, *kind;
+};
+/* Revokes key id of table t held by owner, in c's transaction: 404
+ * not_found for another owner's key or none (existence not revealed), 409
+ * already_revoked; audited as by_user. */
+int share_key_row_revoke(db_conn *c, const struct key_table *t, int64_t owner, int64_t id,
+			 int64_t by_user, struct zt_err *err);
 
 /* ---- requests and grants ---- */
 
