@@ -344,3 +344,39 @@ export function pager(load, renderItems) {
 	return { el: wrap, setNext };
 }
 
+
+/**
+ * A new key, shown once: the key in a read-only field, a copy button (falls
+ * back to selecting it for a manual copy) and a done button that removes
+ * the box and returns focus to the element refocus. Element ids start with
+ * id ('key' gives key-box, key-value, key-copy, key-done); once is the
+ * sentence saying it is shown only now. k: {name, key}.
+ */
+export function keyBox(k, { id, once, refocus }) {
+	const input = h('input', { type: 'text', id: `${id}-value`, class: 'key-value', readonly: true, value: k.key, 'aria-describedby': `${id}-once`, spellcheck: 'false' });
+	const copy = h('button', { type: 'button', class: 'btn btn-primary', id: `${id}-copy` }, t('key.copy'));
+	copy.addEventListener('click', async () => {
+		try {
+			await navigator.clipboard.writeText(k.key);
+			announce(t('key.copied'), 'ok');
+		} catch {
+			input.focus();
+			input.select();
+			announce(t('key.copy_manual'), 'info');
+		}
+	});
+	const done = h('button', { type: 'button', class: 'btn btn-secondary', id: `${id}-done` }, t('key.done'));
+	const box = h(
+		'section',
+		{ class: 'card card-attention key-box', 'aria-labelledby': `${id}-new-title`, id: `${id}-box`, tabindex: '-1' },
+		h('h2', { id: `${id}-new-title` }, ...tx('key.new_title', { name: k.name })),
+		h('p', { class: 'notice', id: `${id}-once` }, once),
+		h('div', { class: 'field' }, h('label', { for: `${id}-value` }, t('key.key')), input),
+		h('div', { class: 'btn-row' }, copy, done),
+	);
+	done.addEventListener('click', () => {
+		box.remove();
+		document.getElementById(refocus)?.focus();
+	});
+	return box;
+}

@@ -6,40 +6,11 @@
 import { h, data } from '../dom.js';
 import { t, fmtDateTime, deptName } from '../i18n.js';
 import { api } from '../api.js';
-import { field, pageHead, section, empty, problemText, showErrors, clearErrors, busy, announce, setFieldError, tx } from '../ui.js';
+import { field, pageHead, section, empty, problemText, showErrors, clearErrors, busy, announce, setFieldError, keyBox } from '../ui.js';
 import { currentUser, render as rerender } from '../app.js';
 import { dataTabs } from '../sharing.js';
 
 let shownKey = null; /* {id, name, key}: the new key, shown once */
-
-function keyBox(k) {
-	const input = h('input', { type: 'text', id: 'key-value', class: 'key-value', readonly: true, value: k.key, 'aria-describedby': 'key-once', spellcheck: 'false' });
-	const copy = h('button', { type: 'button', class: 'btn btn-primary', id: 'key-copy' }, t('key.copy'));
-	copy.addEventListener('click', async () => {
-		try {
-			await navigator.clipboard.writeText(k.key);
-			announce(t('key.copied'), 'ok');
-		} catch {
-			input.focus();
-			input.select();
-			announce(t('key.copy_manual'), 'info');
-		}
-	});
-	const done = h('button', { type: 'button', class: 'btn btn-secondary', id: 'key-done' }, t('key.done'));
-	done.addEventListener('click', () => {
-		box.remove();
-		document.getElementById('key-name')?.focus();
-	});
-	const box = h(
-		'section',
-		{ class: 'card card-attention key-box', 'aria-labelledby': 'key-new-title', id: 'key-box', tabindex: '-1' },
-		h('h2', { id: 'key-new-title' }, ...tx('key.new_title', { name: k.name })),
-		h('p', { class: 'notice', id: 'key-once' }, t('key.once')),
-		h('div', { class: 'field' }, h('label', { for: 'key-value' }, t('key.key')), input),
-		h('div', { class: 'btn-row' }, copy, done),
-	);
-	return box;
-}
 
 export async function render() {
 	const u = currentUser();
@@ -139,7 +110,7 @@ export async function render() {
 			{ class: 'api-keys' },
 			pageHead(title, { sub: h('span', null, data(deptName(u.department)), h('span', { 'aria-hidden': 'true' }, ' · '), t('key.sub')) }),
 			dataTabs('keys'),
-			fresh ? keyBox(fresh) : null,
+			fresh ? keyBox(fresh, { id: 'key', once: t('key.once'), refocus: 'key-name' }) : null,
 			section(t('key.new'), form),
 			section(t('key.list'), list),
 		),

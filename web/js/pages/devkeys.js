@@ -6,40 +6,11 @@
 import { h, data } from '../dom.js';
 import { t, tOr, fmtDateTime } from '../i18n.js';
 import { api } from '../api.js';
-import { field, pageHead, section, empty, busy, announce, clearErrors, setFieldError, tx } from '../ui.js';
+import { field, pageHead, section, empty, busy, announce, clearErrors, setFieldError, keyBox } from '../ui.js';
 import { render as rerender } from '../app.js';
 import { odGet, odErrorText, showOdErrors, errorBlock } from './opendata.js';
 
 let shownKey = null; /* {id, name, key}: the new key, shown on the next rendering only */
-
-function keyBox(k) {
-	const input = h('input', { type: 'text', id: 'dev-key-value', class: 'key-value', readonly: true, value: k.key, 'aria-describedby': 'dev-key-once', spellcheck: 'false' });
-	const copy = h('button', { type: 'button', class: 'btn btn-primary', id: 'dev-key-copy' }, t('key.copy'));
-	copy.addEventListener('click', async () => {
-		try {
-			await navigator.clipboard.writeText(k.key);
-			announce(t('key.copied'), 'ok');
-		} catch {
-			input.focus();
-			input.select();
-			announce(t('key.copy_manual'), 'info');
-		}
-	});
-	const done = h('button', { type: 'button', class: 'btn btn-secondary', id: 'dev-key-done' }, t('key.done'));
-	const box = h(
-		'section',
-		{ class: 'card card-attention key-box', 'aria-labelledby': 'dev-key-new-title', id: 'dev-key-box', tabindex: '-1' },
-		h('h2', { id: 'dev-key-new-title' }, ...tx('key.new_title', { name: k.name })),
-		h('p', { class: 'notice', id: 'dev-key-once' }, t('dev.once')),
-		h('div', { class: 'field' }, h('label', { for: 'dev-key-value' }, t('key.key')), input),
-		h('div', { class: 'btn-row' }, copy, done),
-	);
-	done.addEventListener('click', () => {
-		box.remove();
-		document.getElementById('dev-key-name')?.focus();
-	});
-	return box;
-}
 
 function keyRow(k, head) {
 	const revoked = !!k.revoked_at;
@@ -140,7 +111,7 @@ export async function render() {
 			{ class: 'api-keys dev-keys-page' },
 			h('p', { class: 'breadcrumb' }, h('a', { href: '#/open' }, t('od.crumb')), h('span', { 'aria-hidden': 'true' }, ' / '), title),
 			pageHead(title, { sub: t('dev.sub') }),
-			fresh ? keyBox(fresh) : null,
+			fresh ? keyBox(fresh, { id: 'dev-key', once: t('dev.once'), refocus: 'dev-key-name' }) : null,
 			section(t('dev.how'), h('p', null, t('dev.how_header')), h('pre', { class: 'od-code' }, h('code', { lang: 'en' }, example)), h('p', null, t('dev.how_limits')), limits ? h('h3', null, t('dev.limit_title')) : null, limits),
 			section(t('dev.new'), form),
 			section(t('dev.list'), list),
