@@ -390,11 +390,16 @@ fieldenc_fingerprint(int lookup, int version, char out[17])
 	pthread_rwlock_unlock(&mu);
 }
 
-int
-fieldenc_add_version(int lookup, int make_current, struct zt_err *err)
+/* Reads the key file, lets edit change the ring, writes it back and makes
+ * it the ring in use, all under reload_mu (one read-modify-write at a
+ * time). Returns edit's result (>= 0) or a negative error (nothing
+ * written). */
+static int
+edit_ring(int (*edit)(struct ring *r, int lookup, int arg, struct zt_err *err), int lookup, int arg,
+	  struct zt_err *err)
 {
 	struct ring *r = NULL;
-	int rc, v = 0;
+	int rc, res;
 
 	if (ring_path[0] == '\0')
 		return err_set(err, ZT_EUNAVAIL, "data_key_file", "not_loaded",
@@ -402,102 +407,91 @@ fieldenc_add_version(int lookup, int make_current, struct zt_err *err)
 	pthread_mutex_lock(&reload_mu);
 	if ((rc = read_ring(ring_path, &r, err)) < 0)
 		goto out;
-	struct kver *arr = lookup ? r->l : r->k;
-	int *n = lookup ? &r->ln : &r->n;
-	if (*n >= MAX_VERS) {
-		rc = err_set(err, ZT_ERULE, "", "too_many_versions",
-			     "the keyring holds %d versions; remove unused ones first", *n);
+	if ((rc = res = edit(r, lookup, arg, err)) < 0)
 		goto out;
-	}
+	if ((rc = write_ring(ring_path, r, 1, err)) < 0)
+		goto out;
+	install(r);
+	r = NULL;
+	rc = res;
+out:
+	pthread_mutex_unlock(&reload_mu);
+	ring_free(r);
+	return rc;
+}
+
+/* A new version with a fresh secret; current when make_current. */
+static int
+edit_add(struct ring *r, int lookup, int make_current, struct zt_err *err)
+{
+	struct kver *arr = lookup ? r->l : r->k;
+	int *n = lookup ? &r->ln : &r->n, v = 0;
+
+	if (*n >= MAX_VERS)
+		return err_set(err, ZT_ERULE, "", "too_many_versions",
+			       "the keyring holds %d versions; remove unused ones first", *n);
 	for (int i = 0; i < *n; i++)
 		if (arr[i].v > v)
 			v = arr[i].v;
-	if (++v > FIELDENC_MAX_VER) {
-		rc = err_set(err, ZT_ERULE, "", "too_many_versions", "version numbers exhausted");
-		goto out;
-	}
+	if (++v > FIELDENC_MAX_VER)
+		return err_set(err, ZT_ERULE, "", "too_many_versions", "version numbers exhausted");
 	fresh_secret(&arr[*n], v, lookup);
 	(*n)++;
 	if (make_current && lookup)
 		r->lcur = v;
 	else if (make_current)
 		r->cur = v;
-	if ((rc = write_ring(ring_path, r, 1, err)) < 0)
-		goto out;
-	install(r);
-	r = NULL;
-	rc = v;
-out:
-	pthread_mutex_unlock(&reload_mu);
-	ring_free(r);
-	return rc;
+	return v;
+}
+
+int
+fieldenc_add_version(int lookup, int make_current, struct zt_err *err)
+{
+	return edit_ring(edit_add, lookup, make_current, err);
+}
+
+static int
+edit_current(struct ring *r, int lookup, int version, struct zt_err *err)
+{
+	if (!find(lookup ? r->l : r->k, lookup ? r->ln : r->n, version))
+		return err_set(err, ZT_ENOTFOUND, "version", "unknown", "no key version %d",
+			       version);
+	if (lookup)
+		r->lcur = version;
+	else
+		r->cur = version;
+	return 0;
 }
 
 int
 fieldenc_make_current(int lookup, int version, struct zt_err *err)
 {
-	struct ring *r = NULL;
-	int rc;
+	return edit_ring(edit_current, lookup, version, err);
+}
 
-	if (ring_path[0] == '\0')
-		return err_set(err, ZT_EUNAVAIL, "data_key_file", "not_loaded",
-			       "no keyring loaded");
-	pthread_mutex_lock(&reload_mu);
-	if ((rc = read_ring(ring_path, &r, err)) < 0)
-		goto out;
-	if (!find(lookup ? r->l : r->k, lookup ? r->ln : r->n, version)) {
-		rc = err_set(err, ZT_ENOTFOUND, "version", "unknown", "no key version %d", version);
-		goto out;
-	}
-	if (lookup)
-		r->lcur = version;
-	else
-		r->cur = version;
-	if ((rc = write_ring(ring_path, r, 1, err)) < 0)
-		goto out;
-	install(r);
-	r = NULL;
-out:
-	pthread_mutex_unlock(&reload_mu);
-	ring_free(r);
-	return rc;
+static int
+edit_remove(struct ring *r, int lookup, int version, struct zt_err *err)
+{
+	struct kver *arr = lookup ? r->l : r->k;
+	int *n = lookup ? &r->ln : &r->n;
+	struct kver *k = find(arr, *n, version);
+
+	if (k == NULL)
+		return err_set(err, ZT_ENOTFOUND, "version", "unknown", "no key version %d",
+			       version);
+	if (version == (lookup ? r->lcur : r->cur))
+		return err_set(err, ZT_ERULE, "version", "current",
+			       "version %d is current; rotate first", version);
+	*k = arr[*n - 1];
+	OPENSSL_cleanse(&arr[*n - 1], sizeof(arr[0]));
+	(*n)--;
+	return 0;
 }
 
 int
 fieldenc_remove_version(int lookup, int version, struct zt_err *err)
 {
-	struct ring *r = NULL;
-	int rc;
-
-	if (ring_path[0] == '\0')
-		return err_set(err, ZT_EUNAVAIL, "data_key_file", "not_loaded",
-			       "no keyring loaded");
-	pthread_mutex_lock(&reload_mu);
-	if ((rc = read_ring(ring_path, &r, err)) < 0)
-		goto out;
-	struct kver *arr = lookup ? r->l : r->k;
-	int *n = lookup ? &r->ln : &r->n;
-	struct kver *k = find(arr, *n, version);
-	if (k == NULL) {
-		rc = err_set(err, ZT_ENOTFOUND, "version", "unknown", "no key version %d", version);
-		goto out;
-	}
-	if (version == (lookup ? r->lcur : r->cur)) {
-		rc = err_set(err, ZT_ERULE, "version", "current",
-			     "version %d is current; rotate first", version);
-		goto out;
-	}
-	*k = arr[*n - 1];
-	OPENSSL_cleanse(&arr[*n - 1], sizeof(arr[0]));
-	(*n)--;
-	if ((rc = write_ring(ring_path, r, 1, err)) < 0)
-		goto out;
-	install(r);
-	r = NULL;
-out:
-	pthread_mutex_unlock(&reload_mu);
-	ring_free(r);
-	return rc;
+	return edit_ring(edit_remove, lookup, version, err);
 }
 
 /* Rereads the file when it changed (another process rotated a key); looks
