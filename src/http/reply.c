@@ -1,6 +1,7 @@
 /* reply.c - request accessors and response builders (JSON, problem+json). */
 #include "http/req.h"
 #include "http/router.h"
+#include "base/utf8.h"
 #include "base/xmalloc.h"
 
 #include <microhttpd.h>
@@ -246,6 +247,34 @@ title_of(int status, int zh)
 	return zh ? "服务器内部错误" : "Internal server error";
 }
 
+/* s as a JSON string, never NULL: a message may quote raw input or be cut
+ * in the middle of a character (jansson refuses invalid UTF-8, and a
+ * refused string would silently drop the error it belongs to). */
+static json_t *
+text_json(const char *s)
+{
+	json_t *j = json_string(s);
+
+	if (j == NULL) {
+		char *t = xstrdup(s);
+		utf8_scrub(t);
+		j = json_string(t);
+		free(t);
+	}
+	return j;
+}
+
+static json_t *
+error_json(const char *field, const char *reason, const char *detail)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "field", text_json(field));
+	json_object_set_new(e, "reason", text_json(reason));
+	json_object_set_new(e, "detail", text_json(detail));
+	return e;
+}
+
 static void
 problem(struct req *r, int status, const char *reason, const char *detail, json_t *errors)
 {
@@ -255,7 +284,7 @@ problem(struct req *r, int status, const char *reason, const char *detail, json_
 	json_object_set_new(p, "title", json_string(title_of(status, strcmp(r->lang, "en") != 0)));
 	json_object_set_new(p, "status", json_integer(status));
 	if (detail)
-		json_object_set_new(p, "detail", json_string(detail));
+		json_object_set_new(p, "detail", text_json(detail));
 	json_object_set_new(p, "instance", json_string(r->id));
 	if (errors)
 		json_object_set(p, "errors", errors);
@@ -295,8 +324,7 @@ reply_err(struct req *r, const struct zt_err *err)
 	}
 	if (err->field[0]) {
 		json_t *errors = json_array();
-		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", err->field,
-							"reason", reason, "detail", err->msg));
+		json_array_append_new(errors, error_json(err->field, reason, err->msg));
 		problem(r, status, kind, err->msg, errors);
 		json_decref(errors);
 		return;
@@ -317,8 +345,7 @@ req_field_error(struct req *r, const char *field, const char *reason, const char
 		r->errors = json_array();
 	if (json_array_size(r->errors) >= 50)
 		return;
-	json_array_append_new(r->errors, json_pack("{s:s, s:s, s:s}", "field", field, "reason",
-						   reason, "detail", msg));
+	json_array_append_new(r->errors, error_json(field, reason, msg));
 }
 
 int

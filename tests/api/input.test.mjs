@@ -119,6 +119,18 @@ describe('input validation', () => {
 		assert.equal(b.errors.length, 1);
 		await refused(() => postJson('/api/v1/auth/register', null, "{'kind': 'citizen'}"), 400, { reason: 'malformed_json' });
 		await refused(() => postJson('/api/v1/cases', cit.token, '{"a":1,"a":2}'), 400, { reason: 'malformed_json' });
+		/* jansson quotes the bytes near the error, here an invalid escape
+		 * followed by a broken UTF-8 sequence: the message shows them as '?'
+		 * (found by fuzzing: the error was dropped and the answer was 500) */
+		const raw = Buffer.concat([Buffer.from('{"row\\'), Buffer.from([0xe2, 0xa3, 0xa3, 0x8c]), Buffer.from('":1}')]);
+		b = await refused(() => postJson('/api/v1/auth/register', null, raw), 400, { field: '', reason: 'malformed_json' });
+		assert.equal(b.errors[0].detail, 'malformed JSON at line 1 column 7: invalid escape near \'"row\\?\'');
+		/* an unknown member whose name fills the message: cut at a character, not inside one */
+		const long = '政'.repeat(100);
+		b = await refused(() => postJson('/api/v1/auth/register', null, JSON.stringify({ [long]: 1 })), 400, { reason: 'unknown_field' });
+		assert.ok(b.errors[0].field.length >= 20 && long.startsWith(b.errors[0].field), b.errors[0].field);
+		assert.equal(b.errors[0].detail, 'unknown field');
+		assert.equal(b.detail, `${b.errors[0].field}: unknown field`);
 
 		const deep = '{"form":' + '['.repeat(39) + ']'.repeat(39) + '}';
 		b = await refused(() => postJson('/api/v1/cases', cit.token, deep), 400, { field: '', reason: 'too_deep' });

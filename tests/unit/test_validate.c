@@ -22,7 +22,14 @@
  *   overlong forms (C0 AF, E0 80 AF, F0 80 80 AF), UTF-16 surrogates
  *   (ED A0 80) and code points above U+10FFFF (F4 90 80 80, F5..F7 leads)
  *   invalid; those are checked in a separate test because utf8_len is used on
- *   query strings, which (unlike JSON bodies) jansson never validates. */
+ *   query strings, which (unlike JSON bodies) jansson never validates.
+ * - utf8_scrub: valid text is left as it is (0 replaced); a sequence cut
+ *   short by the end of the string (a message cut at its buffer's size) is
+ *   dropped; each byte of another broken sequence becomes '?' (a lone
+ *   continuation, a cut sequence followed by more text, a surrogate, an
+ *   overlong form); the valid characters around stay, and the result is
+ *   valid (utf8_len >= 0). A problem's message quotes raw input this way (jansson's
+ *   "near '...'" of a malformed body). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +41,7 @@
 #include <cmocka.h>
 
 #include "base/xmalloc.h"
+#include "base/utf8.h"
 #include "http/validate.h"
 
 static int
@@ -262,6 +270,39 @@ test_utf8_invalid_rfc3629(void **state)
 	assert_int_equal(failures, 0);
 }
 
+static void
+test_utf8_scrub(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int n;
+	} cases[] = {
+	    {"", "", 0},
+	    {"plain", "plain", 0},
+	    {"政务\xf0\x9f\x98\x80", "政务\xf0\x9f\x98\x80", 0},
+	    {"a\x8c"
+	     "b",
+	     "a?b", 1},
+	    {"中\xe6\x96", "中", 2},
+	    {"\"row\\\xe2", "\"row\\", 1},
+	    {"a\xe6\x96"
+	     "b",
+	     "a??b", 2},
+	    {"\xf0\x9f\x98", "", 3},
+	    {"x\xed\xa0\x80y", "x???y", 3},
+	    {"\xc0\xaf", "??", 2},
+	    {"\xff\xfe政", "??政", 2},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = xstrdup(cases[i].in);
+		assert_int_equal(utf8_scrub(s), cases[i].n);
+		assert_string_equal(s, cases[i].out);
+		assert_true(utf8_len(s) >= 0);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -274,6 +315,7 @@ main(void)
 	    cmocka_unit_test(test_utf8_valid),
 	    cmocka_unit_test(test_utf8_invalid),
 	    cmocka_unit_test(test_utf8_invalid_rfc3629),
+	    cmocka_unit_test(test_utf8_scrub),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
