@@ -348,17 +348,39 @@ db_step_id(db_stmt *s, int64_t *id, struct zt_err *err)
 
 /* ---- read pool ---- */
 
+/* Takes c (not idle) out of the pool's list of connections. */
+static void
+pool_forget(db_conn *c)
+{
+	pthread_mutex_lock(&pool_mu);
+	for (size_t i = 0; i < pool_n; i++)
+		if (pool_all[i] == c) {
+			pool_all[i] = pool_all[--pool_n];
+			break;
+		}
+	pthread_mutex_unlock(&pool_mu);
+}
+
 db_conn *
 db_read_acquire(void)
 {
 	struct zt_err err;
 	db_conn *c;
 
-	pthread_mutex_lock(&pool_mu);
-	c = pool_idle;
-	if (c)
-		pool_idle = c->next_idle;
-	pthread_mutex_unlock(&pool_mu);
+	for (;;) {
+		pthread_mutex_lock(&pool_mu);
+		c = pool_idle;
+		if (c)
+			pool_idle = c->next_idle;
+		pthread_mutex_unlock(&pool_mu);
+		if (c == NULL || be->alive(c->h))
+			break;
+		/* The server closed it while it was idle (a PostgreSQL restart):
+		 * drop it rather than fail the request on it. */
+		pool_forget(c);
+		log_warn("database connection lost while idle; opening another");
+		conn_close(c);
+	}
 	if (c)
 		return c;
 	c = conn_open(1, &err);
@@ -383,20 +405,15 @@ db_read_release(db_conn *c)
 		return;
 	/* End any read transaction a half-stepped statement holds open. */
 	reset_all(c);
-	pthread_mutex_lock(&pool_mu);
 	if (!be->alive(c->h)) {
 		/* A lost server connection is dropped; the next request opens a
 		 * new one. */
-		for (size_t i = 0; i < pool_n; i++)
-			if (pool_all[i] == c) {
-				pool_all[i] = pool_all[--pool_n];
-				break;
-			}
-		pthread_mutex_unlock(&pool_mu);
+		pool_forget(c);
 		log_warn("database connection lost; reconnecting on demand");
 		conn_close(c);
 		return;
 	}
+	pthread_mutex_lock(&pool_mu);
 	c->next_idle = pool_idle;
 	pool_idle = c;
 	pthread_mutex_unlock(&pool_mu);

@@ -10,7 +10,9 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define PG_MAX_PARAMS 128
 
@@ -96,7 +98,28 @@ pg_close(void *conn)
 static int
 pg_alive(void *conn)
 {
-	return PQstatus(((struct pg_conn *)conn)->c) == CONNECTION_OK;
+	PGconn *c = ((struct pg_conn *)conn)->c;
+	char b;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		return 0;
+	if (PQtransactionStatus(c) != PQTRANS_IDLE)
+		return 1;
+	/* Between statements nothing is due from the server. A connection it
+	 * has closed (a restart, a fail-over, a killed backend) still says
+	 * CONNECTION_OK until libpq reads from it, so look without waiting: end
+	 * of file is a closed connection; bytes are a message sent before the
+	 * close (its "terminating connection" error): let libpq read them,
+	 * which marks the connection bad once it reaches the end. */
+	ssize_t n = recv(PQsocket(c), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0)
+		return 0;
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+	for (int i = 0; i < 3 && PQstatus(c) == CONNECTION_OK; i++)
+		if (!PQconsumeInput(c))
+			break;
+	return PQstatus(c) == CONNECTION_OK;
 }
 
 static int
