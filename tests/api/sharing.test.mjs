@@ -57,7 +57,7 @@
  *      ended 2026-03-16 -> 403 grant_expired; the one from 03-16 now reads.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -480,8 +480,9 @@ describe('data sharing and exchange', () => {
 		problem(r, 403, 'other_department');
 	});
 
-	it('imports CSV with the CLI', async () => {
+	it('imports CSV with the CLI', async (t) => {
 		const dir = mkdtempSync(join(tmpdir(), 'zt-csv-'));
+		t.after(() => rmSync(dir, { recursive: true, force: true }));
 		const file = join(dir, 'rows.csv');
 		const errors = join(dir, 'errors.csv');
 		writeFileSync(file, `id_number,name,phone\n${idG},郑十,13900001111\n${badIdNumber('19810202', 39)},错误,13900002222\n`);
