@@ -167,14 +167,27 @@ db_disconnect(db_conn *c)
 enum db_kind
 db_conn_kind(db_conn *c)
 {
-	return c->be->kind;
+	return c ? c->be->kind : be->kind;
 }
 
 /* ---- statements ---- */
 
+/* No connection: the database could not be reached when the request
+ * asked for one (db_read_acquire gave NULL). Every statement then fails
+ * as unavailable (503), not as a crash. */
+static int
+no_conn(struct zt_err *err)
+{
+	return err_set(err, ZT_EUNAVAIL, "", "db_unavailable", "the database cannot be reached");
+}
+
 static db_stmt *
 prepare(db_conn *c, const char *sql, int dyn, struct zt_err *err)
 {
+	if (c == NULL) {
+		no_conn(err);
+		return NULL;
+	}
 	for (size_t i = 0; i < c->ncache; i++) {
 		struct cached *e = &c->cache[i];
 		if (e->key == sql || (dyn && e->dyn && strcmp(e->key, sql) == 0)) {
@@ -215,6 +228,10 @@ db_prepare_dyn(db_conn *c, const char *sql, struct zt_err *err)
 db_stmt *
 db_prepare_once(db_conn *c, const char *sql, struct zt_err *err)
 {
+	if (c == NULL) {
+		no_conn(err);
+		return NULL;
+	}
 	/* Ids past any cache index, so a backend naming statements by id
 	 * (PostgreSQL) never collides with a cached one. */
 	int id = 1000000 + (c->nonce++ % 1000000);
@@ -310,12 +327,14 @@ db_reset(db_stmt *s)
 int64_t
 db_changes(db_conn *c)
 {
-	return c->be->changes(c->h);
+	return c ? c->be->changes(c->h) : 0;
 }
 
 int
 db_exec(db_conn *c, const char *sql, struct zt_err *err)
 {
+	if (c == NULL)
+		return no_conn(err);
 	return c->be->exec(c->h, sql, err);
 }
 
