@@ -48,7 +48,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { api, idCheckChar, login, pdf, startNode, upload } from './lib/node.mjs';
+import { api, demoGrant, idCheckChar, login, pdf, startNode, upload } from './lib/node.mjs';
 
 const CYCLES = Number(process.env.ZT_CRASH_CYCLES || 50);
 const SUBMITTERS = 12; /* concurrent clients */
@@ -112,26 +112,8 @@ describe('crash consistency (SIGKILL during concurrent writes)', () => {
 		const imp = node.cli(['resource', 'import', RESOURCE, csv]);
 		assert.equal(imp.code, 0, imp.stderr);
 
-		const mz = await login(node.url, 'mz.data');
-		let r = await api(node.url, 'POST', '/api/v1/api-keys', { token: mz, json: { name: '崩溃测试系统' } });
-		assert.equal(r.status, 201, r.text);
-		apiKey = r.json.key;
-		apiKeyId = r.json.id;
-		r = await api(node.url, 'POST', '/api/v1/share-requests', {
-			token: mz,
-			json: {
-				resource: RESOURCE,
-				fields: ['id_number', 'name', 'insured'],
-				purpose: '最低生活保障审核：核对参保状态（崩溃测试）',
-				legal_basis: '《社会救助暂行办法》第十一条',
-				valid_to: '2099-12-31',
-				rate_limit: 1000000,
-			},
-		});
-		assert.equal(r.status, 201, r.text);
-		grant = r.json.grant_id;
-		assert.ok(Number.isInteger(grant), r.text);
-		r = await api(node.url, 'GET', `/api/v1/exchange/${grant}/rows/${keys[0]}`, { token: apiKey });
+		({ apiKey, apiKeyId, grant } = await demoGrant(node.url, { keyName: '崩溃测试系统', purpose: '最低生活保障审核：核对参保状态（崩溃测试）' }));
+		const r = await api(node.url, 'GET', `/api/v1/exchange/${grant}/rows/${keys[0]}`, { token: apiKey });
 		assert.equal(r.status, 200, r.text);
 
 		/* Access records name their subject by its blind index (encryption

@@ -87,8 +87,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { childEnv, waitExit } from '../lib/spawn.mjs';
-import { api, BIN, login, pdf, REPO, upload } from './lib/node.mjs';
+import { childEnv, serveUntilBanner, waitExit } from '../lib/spawn.mjs';
+import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, pdf, REPO, upload } from './lib/node.mjs';
 
 /* Measured with PostgreSQL 15 and 1 MB WAL segments: ~45 MB are used when
  * the fill starts (initdb ~21 MB, database zt with the demo data ~14 MB,
@@ -105,7 +105,6 @@ const PG_INITDB_OPTS = '--wal-segsize=1';
 const PG_OPTS = '-c autovacuum=off -c min_wal_size=8MB -c max_wal_size=16MB';
 const MAX_TRIES = 200;
 const ITEM = '520102-RS-GG-002';
-const RESOURCE = '520102-RS-001';
 const CITIZEN = '520102199003071236';
 const ROW_KEY = '520102199003071236';
 const SANITIZER = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
@@ -148,7 +147,6 @@ function freePort() {
 
 describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount namespace)', { skip: skip ?? false }, () => {
 	let base, mnt, pgdata, pglog, nodeDir, holder, postmaster, port, pgUrl, server, url;
-	let stderr = '';
 	const dbUrl = () => `${pgUrl}/zt`;
 	const env = () =>
 		childEnv({
@@ -190,33 +188,13 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 	const pgAlive = () => procAlive(postmaster);
 	const noCase = (keys) =>
 		keys.length === 0 || count(`SELECT count(*) FROM cases WHERE idem_key IN (${keys.map((k) => `'${k}'`).join(',')})`) === 0;
-	const serve = () =>
-		new Promise((res, rej) => {
-			const from = stderr.length;
-			server = spawn(BIN, ['serve'], { cwd: nodeDir, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
-			const t = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 15000);
-			server.stderr.setEncoding('utf8');
-			server.stderr.on('data', (s) => {
-				stderr += s;
-				const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr.slice(from));
-				if (m) {
-					clearTimeout(t);
-					url = `http://127.0.0.1:${m[1]}`;
-					res();
-				}
-			});
-			server.once('exit', (code, sig) => {
-				clearTimeout(t);
-				rej(new Error(`server exited (${code ?? sig}):\n${stderr}`));
-			});
-		});
-	const alive = () => server.exitCode === null && server.signalCode === null;
-	const problem = (r, status, type) => {
-		assert.equal(r.status, status, r.text);
-		assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
-		if (type) assert.equal(r.json.type, `/problems/${type}`, r.text);
-		assert.equal(r.json.status, status);
+	const log = { text: '' }; /* the node's stderr, every start */
+	const serve = async () => {
+		({ child: server, url } = await serveUntilBanner(BIN, ['serve'], { cwd: nodeDir, env: env() }, log, 15000));
 	};
+	const alive = () => server.exitCode === null && server.signalCode === null;
+	const problem = assertProblem;
+
 	/* A write while full: done (okStatus), or refused with 507 storage_full
 	 * or 503 — never 500, never anything else. Returns true when done. */
 	const doneOrRefused = (r, okStatus, what) => {
@@ -328,23 +306,7 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 		k0 = r.json.id;
 		okKeys.set('pgfull-k0', k0);
 
-		const mz = await login(url, 'mz.data');
-		r = await api(url, 'POST', '/api/v1/api-keys', { token: mz, json: { name: '满盘测试系统' } });
-		assert.equal(r.status, 201, r.text);
-		apiKey = r.json.key;
-		r = await api(url, 'POST', '/api/v1/share-requests', {
-			token: mz,
-			json: {
-				resource: RESOURCE,
-				fields: ['id_number', 'name', 'insured'],
-				purpose: '最低生活保障审核：核对参保状态（满盘测试）',
-				legal_basis: '《社会救助暂行办法》第十一条',
-				valid_to: '2099-12-31',
-				rate_limit: 1000000,
-			},
-		});
-		assert.equal(r.status, 201, r.text);
-		grant = r.json.grant_id;
+		({ apiKey, grant } = await demoGrant(url, { keyName: '满盘测试系统', purpose: '最低生活保障审核：核对参保状态（满盘测试）' }));
 		r = await api(url, 'GET', `/api/v1/exchange/${grant}/rows/${ROW_KEY}`, { token: apiKey });
 		assert.equal(r.status, 200, r.text);
 		reads200++;
@@ -361,7 +323,7 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 		teardown();
 		if (holder) assert.ok(await waitExit(holder, 5000), 'the namespace holder is gone');
 		assert.ok(!procAlive(pm), 'PostgreSQL is stopped');
-		assert.ok(!SANITIZER.test(stderr), stderr);
+		assert.ok(!SANITIZER.test(log.text), log.text);
 	});
 
 	it('refuses writes with 507 storage_full while full, keeps serving reads, PostgreSQL stays up', async () => {
@@ -391,19 +353,7 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 		);
 
 		// Reads go on.
-		r = await api(url, 'GET', '/healthz');
-		assert.equal(r.status, 200, r.text);
-		r = await api(url, 'GET', '/api/v1/services?q=' + encodeURIComponent('就业'));
-		assert.equal(r.status, 200, r.text);
-		assert.ok(r.json.items.some((i) => i.code === ITEM));
-		r = await api(url, 'GET', `/api/v1/cases/${k0}`, { token });
-		assert.equal(r.status, 200, r.text);
-		assert.equal(r.json.state, 'submitted');
-		r = await api(url, 'GET', '/api/v1/cases', { token });
-		assert.equal(r.status, 200, r.text);
-		assert.ok(r.json.items.some((c) => c.id === k0));
-		r = await api(url, 'GET', `/api/v1/files/${file}`, { token });
-		assert.equal(r.status, 200);
+		await assertReadsGoOn(url, { token, caseId: k0, file, item: ITEM });
 
 		assert.ok(alive(), 'the node is alive');
 		assert.ok(pgAlive(), 'the postmaster is alive');
@@ -411,7 +361,7 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 		const log = pgLog();
 		assert.doesNotMatch(log, /PANIC|terminated by signal|server process .* was terminated/, 'PostgreSQL did not crash');
 		assert.match(log, /could not extend file "[^"]+": (No space left on device|wrote only)/, 'PostgreSQL reported the full disk');
-		assert.ok(!SANITIZER.test(stderr), stderr);
+		assert.ok(!SANITIZER.test(log.text), log.text);
 		// Nothing of a refused submission is stored.
 		assert.ok(noCase(refusedKeys), 'a refused submission left a case');
 	});
@@ -452,7 +402,7 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 			assert.ok(back, 'the node reads again once PostgreSQL is back');
 			assert.ok(!rounds[0].includes('503'), `the first requests after the restart: ${rounds[0]}`);
 		}
-		assert.ok(!SANITIZER.test(stderr), stderr);
+		assert.ok(!SANITIZER.test(log.text), log.text);
 		assert.ok(noCase(refusedKeys), 'a refused submission left a case');
 	});
 
@@ -492,8 +442,8 @@ describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount 
 		// no leak or error from the failure paths of steps 3 and 4.
 		server.kill('SIGTERM');
 		assert.ok(await waitExit(server, 10000), 'the node stops on SIGTERM');
-		assert.equal(server.exitCode, 0, `exit after SIGTERM:\n${stderr.slice(-3000)}`);
-		assert.ok(!SANITIZER.test(stderr), stderr);
+		assert.equal(server.exitCode, 0, `exit after SIGTERM:\n${log.text.slice(-3000)}`);
+		assert.ok(!SANITIZER.test(log.text), log.text);
 		await serve();
 		// Then a crash, and start again.
 		server.kill('SIGKILL');

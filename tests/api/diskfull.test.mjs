@@ -41,12 +41,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { childEnv, waitExit } from '../lib/spawn.mjs';
-import { api, BIN, login, pdf, REPO, upload } from './lib/node.mjs';
+import { childEnv, serveUntilBanner, waitExit } from '../lib/spawn.mjs';
+import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, pdf, REPO, upload } from './lib/node.mjs';
 
 const SIZE_MB = 16;
 const ITEM = '520102-RS-GG-002';
-const RESOURCE = '520102-RS-001';
 const CITIZEN = '520102199003071236';
 const ROW_KEY = '520102199003071236';
 
@@ -64,7 +63,7 @@ function whyNot() {
 const skip = whyNot();
 
 describe('full disk (tmpfs in a private mount namespace)', { skip: skip ?? false }, () => {
-	let dir, holder, server, url, stderr = '';
+	let dir, holder, server, url;
 	const env = () =>
 		childEnv({
 			ZT_DATA_DIR: dir,
@@ -93,37 +92,12 @@ describe('full disk (tmpfs in a private mount namespace)', { skip: skip ?? false
 		const r = inNs('df', ['-B1', '--output=avail', dir]);
 		return Number(r.stdout.trim().split('\n')[1]);
 	};
-	const serve = () =>
-		new Promise((res, rej) => {
-			const from = stderr.length;
-			server = spawn('nsenter', ['-t', String(holder.pid), '-m', '--', BIN, 'serve'], {
-				cwd: dir,
-				env: env(),
-				stdio: ['ignore', 'ignore', 'pipe'],
-			});
-			const t = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
-			server.stderr.setEncoding('utf8');
-			server.stderr.on('data', (s) => {
-				stderr += s;
-				const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr.slice(from));
-				if (m) {
-					clearTimeout(t);
-					url = `http://127.0.0.1:${m[1]}`;
-					res();
-				}
-			});
-			server.once('exit', (code, sig) => {
-				clearTimeout(t);
-				rej(new Error(`server exited (${code ?? sig}):\n${stderr}`));
-			});
-		});
-	const alive = () => server.exitCode === null && server.signalCode === null;
-	const problem = (r, status, type) => {
-		assert.equal(r.status, status, r.text);
-		assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
-		assert.equal(r.json.type, `/problems/${type}`, r.text);
-		assert.equal(r.json.status, status);
+	const log = { text: '' };
+	const serve = async () => {
+		({ child: server, url } = await serveUntilBanner('nsenter', ['-t', String(holder.pid), '-m', '--', BIN, 'serve'], { cwd: dir, env: env() }, log));
 	};
+	const alive = () => server.exitCode === null && server.signalCode === null;
+	const problem = assertProblem;
 
 	let token, file, k0, apiKey, grant;
 	const submit = (idem, tag, f = file) =>
@@ -162,23 +136,7 @@ describe('full disk (tmpfs in a private mount namespace)', { skip: skip ?? false
 		k0 = r.json.id;
 		okCases.push(k0);
 
-		const mz = await login(url, 'mz.data');
-		r = await api(url, 'POST', '/api/v1/api-keys', { token: mz, json: { name: '满盘测试系统' } });
-		assert.equal(r.status, 201, r.text);
-		apiKey = r.json.key;
-		r = await api(url, 'POST', '/api/v1/share-requests', {
-			token: mz,
-			json: {
-				resource: RESOURCE,
-				fields: ['id_number', 'name', 'insured'],
-				purpose: '最低生活保障审核：核对参保状态（满盘测试）',
-				legal_basis: '《社会救助暂行办法》第十一条',
-				valid_to: '2099-12-31',
-				rate_limit: 1000000,
-			},
-		});
-		assert.equal(r.status, 201, r.text);
-		grant = r.json.grant_id;
+		({ apiKey, grant } = await demoGrant(url, { keyName: '满盘测试系统', purpose: '最低生活保障审核：核对参保状态（满盘测试）' }));
 		r = await api(url, 'GET', `/api/v1/exchange/${grant}/rows/${ROW_KEY}`, { token: apiKey });
 		assert.equal(r.status, 200, r.text);
 	});
@@ -216,21 +174,9 @@ describe('full disk (tmpfs in a private mount namespace)', { skip: skip ?? false
 		problem(await api(url, 'GET', `/api/v1/exchange/${grant}/rows/${ROW_KEY}`, { token: apiKey }), 507, 'storage_full');
 
 		// Reads go on.
-		let r = await api(url, 'GET', '/healthz');
-		assert.equal(r.status, 200, r.text);
-		r = await api(url, 'GET', '/api/v1/services?q=' + encodeURIComponent('就业'));
-		assert.equal(r.status, 200, r.text);
-		assert.ok(r.json.items.some((i) => i.code === ITEM));
-		r = await api(url, 'GET', `/api/v1/cases/${k0}`, { token });
-		assert.equal(r.status, 200, r.text);
-		assert.equal(r.json.state, 'submitted');
-		r = await api(url, 'GET', '/api/v1/cases', { token });
-		assert.equal(r.status, 200, r.text);
-		assert.ok(r.json.items.some((c) => c.id === k0));
-		r = await api(url, 'GET', `/api/v1/files/${file}`, { token });
-		assert.equal(r.status, 200);
+		await assertReadsGoOn(url, { token, caseId: k0, file, item: ITEM });
 		assert.ok(alive(), 'the server is alive');
-		assert.ok(!/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(stderr), stderr);
+		assert.ok(!/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.test(log.text), log.text);
 
 		// Nothing of a refused write is stored.
 		assert.deepEqual(

@@ -47,3 +47,31 @@ export function childEnv(extra) {
 	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) env[k] = String(v);
 	return env;
 }
+
+/**
+ * Starts a node server (`bin args`, e.g. `zhengtong serve`, or the same
+ * through nsenter) and resolves {child, url} once its banner names the
+ * address. log is an object whose `text` collects the server's stderr
+ * across starts (only this start's banner counts). Rejects, with the log,
+ * when the server exits first or has not started within ms.
+ */
+export function serveUntilBanner(bin, args, options, log, ms = 10000) {
+	return new Promise((res, rej) => {
+		const from = log.text.length;
+		const child = spawn(bin, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+		const t = setTimeout(() => rej(new Error(`server did not start:\n${log.text}`)), ms);
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (s) => {
+			log.text += s;
+			const m = /zhengtong serving http:\/\/127\.0\.0\.1:(\d+)/.exec(log.text.slice(from));
+			if (m) {
+				clearTimeout(t);
+				res({ child, url: `http://127.0.0.1:${m[1]}` });
+			}
+		});
+		child.once('exit', (code, sig) => {
+			clearTimeout(t);
+			rej(new Error(`server exited (${code ?? sig}):\n${log.text}`));
+		});
+	});
+}

@@ -433,3 +433,59 @@ export function countFiles(dir) {
 	}
 	return n;
 }
+
+/** Asserts that r is a problem+json answer of status (and of type, when given). */
+export function assertProblem(r, status, type) {
+	assert.equal(r.status, status, r.text);
+	assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+	if (type) assert.equal(r.json.type, `/problems/${type}`, r.text);
+	assert.equal(r.json.status, status);
+}
+
+/**
+ * The demo's 南明区民政局 data officer (mz.data) makes an API key for its
+ * system (keyName) and gets an unconditional grant on the insurance
+ * resource 520102-RS-001 (id_number, name, insured) for purpose, with a
+ * rate limit no test reaches. Resolves {apiKey, apiKeyId, grant}.
+ */
+export async function demoGrant(url, { keyName, purpose }) {
+	const mz = await login(url, 'mz.data');
+	let r = await api(url, 'POST', '/api/v1/api-keys', { token: mz, json: { name: keyName } });
+	assert.equal(r.status, 201, r.text);
+	const { key: apiKey, id: apiKeyId } = r.json;
+	r = await api(url, 'POST', '/api/v1/share-requests', {
+		token: mz,
+		json: {
+			resource: '520102-RS-001',
+			fields: ['id_number', 'name', 'insured'],
+			purpose,
+			legal_basis: '《社会救助暂行办法》第十一条',
+			valid_to: '2099-12-31',
+			rate_limit: 1000000,
+		},
+	});
+	assert.equal(r.status, 201, r.text);
+	assert.ok(Number.isInteger(r.json.grant_id), r.text);
+	return { apiKey, apiKeyId, grant: r.json.grant_id };
+}
+
+/**
+ * The reads a node must go on answering when it cannot write (a full disk):
+ * /healthz, a catalog search finding item, the citizen's case caseId
+ * (submitted) and case list, and the case's file.
+ */
+export async function assertReadsGoOn(url, { token, caseId, file, item }) {
+	let r = await api(url, 'GET', '/healthz');
+	assert.equal(r.status, 200, r.text);
+	r = await api(url, 'GET', '/api/v1/services?q=' + encodeURIComponent('就业'));
+	assert.equal(r.status, 200, r.text);
+	assert.ok(r.json.items.some((i) => i.code === item));
+	r = await api(url, 'GET', `/api/v1/cases/${caseId}`, { token });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.json.state, 'submitted');
+	r = await api(url, 'GET', '/api/v1/cases', { token });
+	assert.equal(r.status, 200, r.text);
+	assert.ok(r.json.items.some((c) => c.id === caseId));
+	r = await api(url, 'GET', `/api/v1/files/${file}`, { token });
+	assert.equal(r.status, 200);
+}
