@@ -394,10 +394,11 @@ db_read_acquire(void)
 		pthread_mutex_unlock(&pool_mu);
 		if (c == NULL || be->alive(c->h))
 			break;
-		/* The server closed it while it was idle (a PostgreSQL restart):
-		 * drop it rather than fail the request on it. */
+		/* Lost during its last request, or closed by the server while
+		 * idle (a PostgreSQL restart): drop it rather than fail the
+		 * request on it. */
 		pool_forget(c);
-		log_warn("database connection lost while idle; opening another");
+		log_warn("database connection lost; opening another");
 		conn_close(c);
 	}
 	if (c)
@@ -422,16 +423,10 @@ db_read_release(db_conn *c)
 {
 	if (c == NULL)
 		return;
-	/* End any read transaction a half-stepped statement holds open. */
+	/* End any read transaction a half-stepped statement holds open. A
+	 * connection lost during the request goes back too: db_read_acquire
+	 * checks each one before handing it out, and drops a dead one. */
 	reset_all(c);
-	if (!be->alive(c->h)) {
-		/* A lost server connection is dropped; the next request opens a
-		 * new one. */
-		pool_forget(c);
-		log_warn("database connection lost; reconnecting on demand");
-		conn_close(c);
-		return;
-	}
 	pthread_mutex_lock(&pool_mu);
 	c->next_idle = pool_idle;
 	pool_idle = c;
