@@ -88,7 +88,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { childEnv, serveUntilBanner, waitExit } from '../lib/spawn.mjs';
-import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, pdf, REPO, upload } from './lib/node.mjs';
+import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, nodeSettings, pdf, REPO, upload } from './lib/node.mjs';
 
 /* Measured with PostgreSQL 15 and 1 MB WAL segments: ~45 MB are used when
  * the fill starts (initdb ~21 MB, database zt with the demo data ~14 MB,
@@ -148,15 +148,7 @@ function freePort() {
 describe('full disk under PostgreSQL (its cluster on a tmpfs in a private mount namespace)', { skip: skip ?? false }, () => {
 	let base, mnt, pgdata, pglog, nodeDir, holder, postmaster, port, pgUrl, server, url;
 	const dbUrl = () => `${pgUrl}/zt`;
-	const env = () =>
-		childEnv({
-			ZT_DB: dbUrl(),
-			ZT_DATA_DIR: nodeDir,
-			ZT_CALENDAR_DIR: join(REPO, 'calendar'),
-			ZT_LISTEN: '127.0.0.1:0',
-			ZT_SLA_INTERVAL: '0',
-			ZT_THREADS: '4',
-		});
+	const env = () => childEnv(nodeSettings(nodeDir, { ZT_DB: dbUrl() }));
 	/* A command inside the namespace (absolute paths: nsenter's cwd is /). */
 	const inNs = (cmd, args, extraEnv = {}) =>
 		spawnSync('nsenter', ['-t', String(holder.pid), '-m', '--', cmd, ...args], {

@@ -42,7 +42,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { childEnv, serveUntilBanner, waitExit } from '../lib/spawn.mjs';
-import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, pdf, REPO, upload } from './lib/node.mjs';
+import { api, assertProblem, assertReadsGoOn, BIN, demoGrant, login, nodeSettings, pdf, upload } from './lib/node.mjs';
 
 const SIZE_MB = 16;
 const ITEM = '520102-RS-GG-002';
@@ -64,14 +64,7 @@ const skip = whyNot();
 
 describe('full disk (tmpfs in a private mount namespace)', { skip: skip ?? false }, () => {
 	let dir, holder, server, url;
-	const env = () =>
-		childEnv({
-			ZT_DATA_DIR: dir,
-			ZT_CALENDAR_DIR: join(REPO, 'calendar'),
-			ZT_LISTEN: '127.0.0.1:0',
-			ZT_SLA_INTERVAL: '0',
-			ZT_THREADS: '4',
-		});
+	const env = () => childEnv(nodeSettings(dir));
 	/* A command inside the namespace (nsenter does not fork for a mount namespace). */
 	const inNs = (cmd, args, opts = {}) =>
 		spawnSync('nsenter', ['-t', String(holder.pid), '-m', '--', cmd, ...args], {

@@ -83,6 +83,22 @@ process.on('exit', () => {
  * The SLA background sweep is off (ZT_SLA_INTERVAL=0) unless env sets it, so
  * that tests decide when sweeps happen.
  */
+/**
+ * The settings every test node runs with: its data directory, the repo's
+ * calendars, a free loopback port, no timed SLA sweep (tests decide when),
+ * 4 threads; extra (e.g. ZT_DB) added or overriding.
+ */
+export function nodeSettings(dataDir, extra = {}) {
+	return {
+		ZT_DATA_DIR: dataDir,
+		ZT_CALENDAR_DIR: join(REPO, 'calendar'),
+		ZT_LISTEN: '127.0.0.1:0',
+		ZT_SLA_INTERVAL: '0',
+		ZT_THREADS: '4',
+		...extra,
+	};
+}
+
 export async function startNode({ now, env = {}, init = true } = {}) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'zt-api-'));
 	dirs.add(dataDir);
@@ -92,15 +108,7 @@ export async function startNode({ now, env = {}, init = true } = {}) {
 		psql('postgres', ['-c', `CREATE DATABASE ${dbName}`]);
 		databases.add(dbName);
 	}
-	const base = {
-		...(PG ? { ZT_DB: `${PG}/${dbName}` } : {}),
-		ZT_DATA_DIR: dataDir,
-		ZT_CALENDAR_DIR: join(REPO, 'calendar'),
-		ZT_LISTEN: '127.0.0.1:0',
-		ZT_SLA_INTERVAL: '0',
-		ZT_THREADS: '4',
-		...env,
-	};
+	const base = nodeSettings(dataDir, { ...(PG ? { ZT_DB: `${PG}/${dbName}` } : {}), ...env });
 	const node = {
 		dataDir,
 		url: null,
